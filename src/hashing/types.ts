@@ -1,0 +1,34 @@
+import type { HashAlgorithm } from '../manifest.js';
+
+/** One unit of hashing work: a whole file or a byte range (shard) of it. */
+export interface HashTask {
+  /** Canonical model-relative name, used in error messages. */
+  name: string;
+  /** Absolute path to open. */
+  path: string;
+  /** Byte range [start, end). For whole files: 0..size. */
+  start: number;
+  end: number;
+  /** What the walk saw; the worker fails the task if the file differs before or after hashing. */
+  expectedSize: number;
+  expectedMtimeNs: bigint;
+  /** Open with O_NOFOLLOW (symlinks not allowed): a symlink swapped in after the walk is refused. */
+  noFollow: boolean;
+}
+
+export interface HashProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  tasksDone: number;
+  tasksTotal: number;
+}
+
+export interface HashOptions {
+  algorithm: HashAlgorithm;
+  /** Worker threads (default: os.availableParallelism()). */
+  maxWorkers?: number;
+  /** Read buffer size in bytes (default 4 MiB). */
+  chunkSize?: number;
+  onProgress?: (p: HashProgress) => void;
+  signal?: AbortSignal;
+}

@@ -1,0 +1,107 @@
+/**
+ * The manifest: what a model is made of, as a list of resource descriptors
+ * (one per file, or per shard of a file), plus the serialization parameters
+ * needed to reproduce it. Pure data and pure functions; no I/O.
+ */
+import { createHash } from 'node:crypto';
+import { ModelSigningError } from './errors.js';
+
+export const HASH_ALGORITHMS = ['sha256', 'blake2b', 'blake3'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+
+/** Digest length in bytes of each algorithm (blake2b is BLAKE2b-512). */
+export const DIGEST_SIZE: Record<HashAlgorithm, number> = { sha256: 32, blake2b: 64, blake3: 32 };
+
+export const DEFAULT_SHARD_SIZE = 1_000_000_000;
+
+export function isHashAlgorithm(s: unknown): s is HashAlgorithm {
+  return typeof s === 'string' && (HASH_ALGORITHMS as readonly string[]).includes(s);
+}
+
+/** Accepts the reference's API spelling `blake2` too. */
+export function parseHashAlgorithm(s: string): HashAlgorithm {
+  const v = s.trim().toLowerCase();
+  if (v === 'blake2') return 'blake2b';
+  if (isHashAlgorithm(v)) return v;
+  throw new ModelSigningError('USAGE', `unknown hash algorithm '${s}': expected one of ${HASH_ALGORITHMS.join(', ')}`);
+}
+
+interface SerializationCommon {
+  hashType: HashAlgorithm;
+  allowSymlinks: boolean;
+  /** Model-relative, canonical ('/'-separated), sorted, without duplicates. */
+  ignorePaths: string[];
+}
+export interface FileSerialization extends SerializationCommon {
+  method: 'files';
+}
+export interface ShardSerialization extends SerializationCommon {
+  method: 'shards';
+  shardSize: number;
+}
+export type Serialization = FileSerialization | ShardSerialization;
+
+export interface ResourceDescriptor {
+  /** Canonical model-relative path; for shards `path:start:end`. */
+  name: string;
+  /** Algorithm identifier as recorded (OMS: equal to hash_type). */
+  algorithm: string;
+  /** Lowercase hex digest. */
+  digest: string;
+}
+
+/** Code-point order (not UTF-16 code unit order, which `<` on strings gives). */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done) return y.done ? 0 : -1;
+    if (y.done) return 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}
+
+export function sortResources(rs: ResourceDescriptor[]): ResourceDescriptor[] {
+  return [...rs].sort((a, b) => compareCodePoints(a.name, b.name));
+}
+
+/** OMS root digest: SHA-256 over the raw digests, in the given order. */
+export function rootDigest(resources: readonly ResourceDescriptor[]): string {
+  const h = createHash('sha256');
+  for (const r of resources) h.update(Buffer.from(r.digest, 'hex'));
+  return h.digest('hex');
+}
+
+export function shardName(path: string, start: number, end: number): string {
+  return `${path}:${start}:${end}`;
+}
+
+/** Splits `path:start:end` using the LAST two colon-separated decimal parts (OMS 6.3.2). */
+export function parseShardName(name: string): { path: string; start: number; end: number } | null {
+  const m = /^(.*):(0|[1-9][0-9]*):(0|[1-9][0-9]*)$/s.exec(name);
+  if (!m) return null;
+  const start = Number(m[2]);
+  const end = Number(m[3]);
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return null;
+  return { path: m[1]!, start, end };
+}
+
+export interface Manifest {
+  /** Informational model name (basename of the model path). */
+  modelName: string;
+  serialization: Serialization;
+  /** Sorted by name in code-point order when produced by hashing. */
+  resources: ResourceDescriptor[];
+  /** Hex SHA-256 root digest over `resources` in order. */
+  rootDigest: string;
+}
+
+export function makeManifest(modelName: string, serialization: Serialization, resources: ResourceDescriptor[]): Manifest {
+  const sorted = sortResources(resources);
+  return { modelName, serialization, resources: sorted, rootDigest: rootDigest(sorted) };
+}

@@ -1,0 +1,45 @@
+/** What walking a model produces: the regular files to hash, in canonical form. */
+
+export interface ModelFile {
+  /** Canonical model-relative POSIX path (for a single-file model: its basename). */
+  name: string;
+  /** Absolute path to open. For a followed symlink this is the link's own path. */
+  path: string;
+  /** Whether `path` is a symlink (only possible when symlinks are allowed). */
+  isSymlink: boolean;
+  /** Snapshot of the opened target taken during the walk (stat, following links when allowed). */
+  size: number;
+  dev: bigint;
+  ino: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export interface WalkOptions {
+  /** Canonical model-relative paths to exclude (each excludes itself and its subtree). */
+  ignorePaths?: readonly string[];
+  /** Exclude `.git`, `.gitattributes`, `.github`, `.gitignore` at the top level (default true). */
+  ignoreGitPaths?: boolean;
+  /** Follow symlinks (default false: a symlink is an error naming it). */
+  allowSymlinks?: boolean;
+  /**
+   * Instead of enumerating, take exactly these canonical names (already validated by the caller:
+   * relative, no `..`, no empty segments). Used by verification with ignore-unsigned-files.
+   * Names that do not exist are reported in `missing` instead of failing.
+   */
+  onlyNames?: readonly string[];
+  /** Warnings (symlink outside the model, cycles, ...). The library never prints. */
+  onWarning?: (message: string) => void;
+}
+
+export interface WalkResult {
+  /** Absolute, resolved model path (the directory, or the single file). */
+  root: string;
+  /** Informational model name (basename of the model path, resolving `.`/`..`). */
+  modelName: string;
+  singleFile: boolean;
+  /** Sorted by `name` in code-point order. */
+  files: ModelFile[];
+  /** With `onlyNames`: names that do not exist in the model. */
+  missing: string[];
+}

@@ -1,0 +1,23 @@
+/** A verifier checks a bundle's signature and trust and hands back the signed payload. */
+
+export interface SignerInfo {
+  method: 'key' | 'certificate' | 'sigstore';
+  /** Human-readable description: key hint, certificate subject, or identity + issuer. */
+  description: string;
+  /** Sigstore: certificate SAN and OIDC issuer. */
+  identity?: string;
+  issuer?: string;
+}
+
+export interface VerifiedPayload {
+  payloadType: string;
+  payload: Buffer;
+  signer: SignerInfo;
+  /** Non-fatal findings, e.g. a legacy bundle format that should be re-signed. */
+  warnings: string[];
+}
+
+export interface Verifier {
+  /** `bundle` is the parsed JSON of the signature file. Throws ModelSigningError on any failure. */
+  verify(bundle: Record<string, unknown>): Promise<VerifiedPayload>;
+}

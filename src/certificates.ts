@@ -1,0 +1,201 @@
+/**
+ * X.509 for the certificate method: reading PEM certificate files, fingerprints in the
+ * reference's log format, and RFC 5280 path validation (pkijs), with the checks pkijs lacks.
+ */
+import { X509Certificate, webcrypto } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { ModelSigningError, errorMessage } from './errors.js';
+import { pemBlocks, readKeyFile } from './keys.js';
+
+/** All certificates of a PEM file (several blocks allowed, text between them ignored). */
+export function loadCertificates(path: string, what = 'certificate'): X509Certificate[] {
+  const blocks = pemBlocks(readKeyFile(path, what)).filter((b) => b.label === 'CERTIFICATE');
+  if (blocks.length === 0) {
+    throw new ModelSigningError('KEY', `${what} file ${path} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`);
+  }
+  return blocks.map((b, i) => {
+    try {
+      return new X509Certificate(b.text);
+    } catch (e) {
+      throw new ModelSigningError('KEY', `${what} file ${path}: certificate #${i + 1} is malformed: ${errorMessage(e)}`);
+    }
+  });
+}
+
+/** `[  init  ] sha256 Fingerprint: AA:BB:...` - the reference's `--log-fingerprints` line. */
+export function fingerprintLine(where: 'init' | 'verify', cert: X509Certificate): string {
+  const label = where === 'init' ? '  init  ' : ' verify ';
+  return `[${label}] sha256 Fingerprint: ${cert.fingerprint256.toUpperCase()}`;
+}
+
+/** One-line distinguished name ("CN=a, O=b") from Node's multi-line form. */
+export function oneLineName(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path validation
+
+const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const OID_KEY_USAGE = '2.5.29.15';
+const OID_EXT_KEY_USAGE = '2.5.29.37';
+const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+/** Bundle certificates beyond this are refused: each one widens pkijs's path search. */
+export const MAX_BUNDLE_CERTIFICATES = 10;
+/** pkijs searches issuers recursively without cycle detection; bound the work explicitly. */
+const MAX_ISSUER_LOOKUPS = 200;
+
+type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
+const pkiCrypto = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as EngineCrypto });
+
+function toPkijs(cert: X509Certificate): pkijs.Certificate {
+  return pkijs.Certificate.fromBER(new Uint8Array(cert.raw));
+}
+
+function extension(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
+  return cert.extensions?.find((e) => e.extnID === oid);
+}
+
+/** Short readable form of a certificate for error messages. */
+function label(cert: X509Certificate): string {
+  return `'${oneLineName(cert.subject)}'`;
+}
+
+function checkValidityNow(cert: X509Certificate, role: string, now: Date): void {
+  if (now < new Date(cert.validFrom)) {
+    throw new ModelSigningError('TRUST', `the ${role} ${label(cert)} is not valid before ${new Date(cert.validFrom).toISOString()}`);
+  }
+  if (now > new Date(cert.validTo)) {
+    throw new ModelSigningError('TRUST', `the ${role} ${label(cert)} expired on ${new Date(cert.validTo).toISOString()}`);
+  }
+}
+
+/**
+ * The leaf may sign: KeyUsage digitalSignature, or EKU codeSigning (the reference's rule).
+ * pkijs does not look at end-entity usage at all.
+ */
+function checkSigningUsage(leaf: pkijs.Certificate, node: X509Certificate): void {
+  const ku = extension(leaf, OID_KEY_USAGE)?.parsedValue as { valueBlock?: { valueHexView?: Uint8Array } } | undefined;
+  const kuBits = ku?.valueBlock?.valueHexView;
+  if (kuBits && kuBits.length > 0 && (kuBits[0]! & 0x80) !== 0) return;
+  const eku = extension(leaf, OID_EXT_KEY_USAGE)?.parsedValue as pkijs.ExtKeyUsage | undefined;
+  if (eku?.keyPurposes.includes(OID_CODE_SIGNING)) return;
+  throw new ModelSigningError(
+    'TRUST',
+    `the signing certificate ${label(node)} cannot be used for signing (needs KeyUsage digitalSignature or ExtendedKeyUsage codeSigning)`,
+  );
+}
+
+/**
+ * pkijs checks that each issuer is a CA with keyCertSign but not basicConstraints pathLen,
+ * nor unrecognised critical extensions on the leaf; RFC 5280 (6.1.4 (m), 6.1.5) requires both.
+ */
+function checkPathLengths(path: pkijs.Certificate[], nodes: X509Certificate[]): void {
+  for (let i = 1; i < path.length; i++) {
+    const bc = extension(path[i]!, OID_BASIC_CONSTRAINTS)?.parsedValue as pkijs.BasicConstraints | undefined;
+    if (!bc || !('pathLenConstraint' in bc) || typeof bc.pathLenConstraint !== 'number') continue;
+    // CAs between this one and the leaf; self-issued ones do not count (RFC 5280 6.1.4 (l)).
+    let below = 0;
+    for (let j = 1; j < i; j++) if (!path[j]!.subject.isEqual(path[j]!.issuer)) below++;
+    if (below > bc.pathLenConstraint) {
+      throw new ModelSigningError(
+        'TRUST',
+        `certificate chain too long: CA ${label(nodes[i]!)} allows ${bc.pathLenConstraint} intermediate CA(s) below it (pathLen), found ${below}`,
+      );
+    }
+  }
+}
+
+function checkLeafCriticalExtensions(leaf: pkijs.Certificate, node: X509Certificate): void {
+  for (const ext of leaf.extensions ?? []) {
+    if (ext.critical && ext.parsedValue === undefined) {
+      throw new ModelSigningError('TRUST', `the signing certificate ${label(node)} has an unrecognised critical extension ${ext.extnID}`);
+    }
+  }
+}
+
+export interface ValidatedPath {
+  /** Leaf first, trust anchor last. */
+  path: X509Certificate[];
+}
+
+/**
+ * Validates `leaf` through the untrusted `intermediates` to one of `anchors` at time `now`:
+ * signatures (RSA, RSA-PSS, ECDSA issuers), name chaining, validity of every certificate,
+ * CA basicConstraints and keyCertSign on issuers (pkijs), plus pathLen, leaf critical
+ * extensions and leaf signing usage (here). Any anchor ends a path, self-signed or not
+ * (partial chains, as Go does); untrusted certificates never do, even self-signed ones.
+ */
+export async function validateCertificatePath(
+  leaf: X509Certificate,
+  intermediates: X509Certificate[],
+  anchors: X509Certificate[],
+  now: Date,
+): Promise<ValidatedPath> {
+  if (anchors.length === 0) throw new ModelSigningError('TRUST', 'no trust anchors were given');
+  checkValidityNow(leaf, 'signing certificate', now);
+  const leafPki = toPkijs(leaf);
+  const byPki = new Map<pkijs.Certificate, X509Certificate>([[leafPki, leaf]]);
+  const pinned = anchors.find((a) => a.raw.equals(leaf.raw));
+  let path: pkijs.Certificate[];
+  if (pinned) {
+    // The leaf itself is a trust anchor: nothing to chain (pkijs would demand it be a CA).
+    path = [leafPki];
+  } else {
+    const anchorsPki = anchors.map((a) => {
+      const p = toPkijs(a);
+      byPki.set(p, a);
+      return p;
+    });
+    // pkijs takes the LAST certificate as the leaf after removing duplicates: keep the leaf
+    // out of the intermediates so a duplicate cannot displace it.
+    const untrusted = intermediates.filter((c) => !c.raw.equals(leaf.raw)).map((c) => {
+      const p = toPkijs(c);
+      byPki.set(p, c);
+      return p;
+    });
+    let lookups = 0;
+    const engine = new pkijs.CertificateChainValidationEngine({
+      trustedCerts: anchorsPki,
+      certs: [...untrusted, leafPki],
+      checkDate: now,
+      findIssuer: async (cert, eng, crypto) => {
+        if (++lookups > MAX_ISSUER_LOOKUPS) throw new Error('certificate path search limit exceeded');
+        return eng.defaultFindIssuer(cert, eng, crypto);
+      },
+    });
+    let result: pkijs.CertificateChainValidationEngineVerifyResult;
+    try {
+      result = await engine.verify({}, pkiCrypto);
+    } catch (e) {
+      throw new ModelSigningError('TRUST', `certificate chain validation failed: ${errorMessage(e)}`);
+    }
+    if (!result.result || !result.certificatePath) {
+      throw new ModelSigningError('TRUST', chainFailureMessage(leaf, result.resultMessage ?? 'unknown error', now));
+    }
+    path = result.certificatePath;
+  }
+  const nodes = path.map((p) => {
+    const n = byPki.get(p);
+    if (!n) throw new ModelSigningError('INTERNAL', 'certificate path holds an unknown certificate');
+    return n;
+  });
+  checkPathLengths(path, nodes);
+  checkLeafCriticalExtensions(leafPki, leaf);
+  checkSigningUsage(leafPki, leaf);
+  return { path: nodes };
+}
+
+function chainFailureMessage(leaf: X509Certificate, why: string, now: Date): string {
+  const subject = label(leaf);
+  if (/No valid certificate paths found|Unable to find certificate path/.test(why)) {
+    return `the signing certificate ${subject} (issued by '${oneLineName(leaf.issuer)}') does not chain to a trusted certificate`;
+  }
+  if (/not yet valid or expired/.test(why)) {
+    return `certificate chain of ${subject} holds a certificate that is expired or not yet valid at ${now.toISOString()}`;
+  }
+  if (/not a CA certificate/.test(why)) {
+    return `certificate chain of ${subject} has an issuer that is not a CA allowed to sign certificates (basicConstraints/keyUsage)`;
+  }
+  return `certificate chain validation of ${subject} failed: ${why}`;
+}

@@ -1,0 +1,45 @@
+/** The 'certificate' method: DSSE over the statement, with the signing certificate and its chain. */
+import { pae } from '../dsse.js';
+import { ModelSigningError } from '../errors.js';
+import { loadCertificates } from '../certificates.js';
+import { loadPrivateKey, samePublicKey, softwareSigningKey, type EcSigningKey } from '../keys.js';
+import { certificateChainBundle } from './bundle-json.js';
+import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON, type Signer } from './types.js';
+
+export interface CertificateFiles {
+  /** PEM file of the signing (leaf) certificate; its first certificate is used. */
+  signingCertificate: string;
+  /** PEM files of the chain, each possibly with several certificates, in order leaf -> root. */
+  certificateChain?: string[];
+}
+
+export class CertificateSigner implements Signer {
+  constructor(
+    private readonly key: EcSigningKey,
+    private readonly chainDer: Buffer[],
+  ) {
+    if (chainDer.length === 0) throw new ModelSigningError('USAGE', 'a signing certificate is required');
+  }
+
+  static fromFiles(o: CertificateFiles & { privateKey: string; password?: string }): CertificateSigner {
+    return CertificateSigner.fromKey(softwareSigningKey(loadPrivateKey(o.privateKey, o.password)), o);
+  }
+
+  /** For keys held elsewhere (PKCS #11): checks the certificate is the key's. */
+  static fromKey(key: EcSigningKey, o: CertificateFiles): CertificateSigner {
+    const [leaf] = loadCertificates(o.signingCertificate, 'signing certificate');
+    if (!samePublicKey(leaf!.publicKey, key.publicKey)) {
+      throw new ModelSigningError(
+        'KEY',
+        `the signing certificate does not match the private key (${o.signingCertificate} certifies a different public key)`,
+      );
+    }
+    const chain = (o.certificateChain ?? []).flatMap((p) => loadCertificates(p, 'certificate chain'));
+    return new CertificateSigner(key, [leaf!.raw, ...chain.map((c) => c.raw)]);
+  }
+
+  async sign(payload: Buffer): Promise<BundleJSON> {
+    const signature = await this.key.sign(pae(IN_TOTO_PAYLOAD_TYPE, payload));
+    return certificateChainBundle(payload, signature, this.chainDer);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The 'certificate' method: the bundle's leaf certificate must chain (through the bundle's other
+ * certificates, untrusted) to one of the trust anchors, be valid now, allow signing, and its EC
+ * key must verify the DSSE signature.
+ */
+import { X509Certificate } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import {
+  MAX_BUNDLE_CERTIFICATES,
+  fingerprintLine,
+  loadCertificates,
+  oneLineName,
+  validateCertificatePath,
+} from '../certificates.js';
+import { ModelSigningError, errorMessage } from '../errors.js';
+import { curveName } from '../keys.js';
+import {
+  COMPAT_PAE_WARNING,
+  decodeBase64,
+  readEnvelope,
+  requireMaterial,
+  verificationMaterial,
+  verifyDsseSignature,
+} from './envelope.js';
+import type { VerifiedPayload, Verifier } from './types.js';
+
+export interface CertificateVerifierOptions {
+  /** Receives `[  init  ] sha256 Fingerprint: ...` / `[ verify ] ...` lines (reference format). */
+  onFingerprint?: (line: string) => void;
+  /** Validation time; defaults to the time of each verify() call. */
+  now?: Date;
+}
+
+function bundleCertificates(vm: Record<string, unknown>): X509Certificate[] {
+  const chain = vm['x509CertificateChain'];
+  const list = typeof chain === 'object' && chain !== null ? (chain as Record<string, unknown>)['certificates'] : undefined;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ModelSigningError('BUNDLE', 'verificationMaterial.x509CertificateChain.certificates must be a non-empty array');
+  }
+  if (list.length > MAX_BUNDLE_CERTIFICATES) {
+    throw new ModelSigningError('BUNDLE', `the bundle holds ${list.length} certificates; at most ${MAX_BUNDLE_CERTIFICATES} are accepted`);
+  }
+  return list.map((entry: unknown, i) => {
+    const field = `verificationMaterial.x509CertificateChain.certificates[${i}]`;
+    const raw = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['rawBytes'] : undefined;
+    const der = decodeBase64(raw, `${field}.rawBytes`);
+    try {
+      return new X509Certificate(der);
+    } catch (e) {
+      throw new ModelSigningError('BUNDLE', `${field} is not a valid X.509 certificate: ${errorMessage(e)}`);
+    }
+  });
+}
+
+export class CertificateVerifier implements Verifier {
+  private constructor(
+    private readonly anchors: X509Certificate[],
+    private readonly options: CertificateVerifierOptions,
+  ) {}
+
+  /**
+   * `chainPaths`: PEM files whose certificates are the trust anchors (roots or intermediates;
+   * any certificate given here ends a chain). None: Node's bundled Mozilla root store.
+   */
+  static fromFiles(chainPaths: string[], o: CertificateVerifierOptions = {}): CertificateVerifier {
+    const anchors =
+      chainPaths.length > 0
+        ? chainPaths.flatMap((p) => loadCertificates(p, 'certificate chain'))
+        : rootCertificates.map((pem) => new X509Certificate(pem));
+    for (const a of anchors) o.onFingerprint?.(fingerprintLine('init', a));
+    return new CertificateVerifier(anchors, o);
+  }
+
+  async verify(bundle: Record<string, unknown>): Promise<VerifiedPayload> {
+    const vm = verificationMaterial(bundle);
+    requireMaterial(vm, 'certificate');
+    const certs = bundleCertificates(vm);
+    const env = readEnvelope(bundle);
+    for (const c of certs) this.options.onFingerprint?.(fingerprintLine('verify', c));
+    const [leaf, ...intermediates] = certs as [X509Certificate, ...X509Certificate[]];
+    let curve: string;
+    try {
+      curve = curveName(leaf.publicKey);
+    } catch (e) {
+      throw new ModelSigningError('KEY', `signing certificate '${oneLineName(leaf.subject)}': ${errorMessage(e)}`);
+    }
+    const { path } = await validateCertificatePath(leaf, intermediates, this.anchors, this.options.now ?? new Date());
+    const subject = oneLineName(leaf.subject);
+    // The reference's v0.2.0 signer hashed its mistaken PAE with SHA-256 whatever the curve.
+    const { compat } = verifyDsseSignature(env, leaf.publicKey, 'sha256', `the signing certificate '${subject}'`);
+    const chain = path.slice(1).map((c) => `'${oneLineName(c.subject)}'`);
+    const description = `certificate '${subject}' (EC ${curve}), chained via ${chain.join(' -> ') || 'itself (pinned)'}`;
+    return {
+      payloadType: env.payloadType,
+      payload: env.payload,
+      signer: { method: 'certificate', description },
+      warnings: compat ? [COMPAT_PAE_WARNING] : [],
+    };
+  }
+}

@@ -1,15 +1,100 @@
-// Placeholder: keyless Sigstore verification is being built.
-import { ModelSigningError } from '../errors.js';
-import type { Verifier } from './types.js';
+/**
+ * Keyless Sigstore verification with @sigstore/verify (certificate chain to the trusted root, SCT, transparency
+ * log inclusion proof/promise and checkpoint, timestamps, DSSE signature), then an EXACT match of the certificate
+ * identity and OIDC issuer. @sigstore/verify 3.1.1 treats the expected identity as an unanchored regular
+ * expression (`alice@example.com` would accept `malice@example.com`), so the identity policy is not passed to it
+ * and the comparison is done here.
+ */
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { PolicyError, VerificationError, Verifier as SigstoreJsVerifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import { ModelSigningError, errorMessage } from '../errors.js';
+import { resolveTrustedRoot } from '../trust/trusted-root.js';
+import type { VerifiedPayload, Verifier } from './types.js';
 
 export interface SigstoreVerifierOptions {
+  /** Expected certificate identity (SAN: email or URI), compared exactly. */
   identity: string;
+  /** Expected OIDC issuer, compared exactly. */
   oidcIssuer: string;
   useStaging?: boolean;
-  /** Path to a ClientTrustConfig JSON file. */
+  /** Path to a ClientTrustConfig JSON file (its trusted root is used). */
   trustConfig?: string;
+  /** Non-fatal problems, e.g. "no network: using the embedded trusted root". Without it they go into `warnings`. */
+  onWarning?: (message: string) => void;
+  /** TUF cache folder (default $XDG_CACHE_HOME/model-signing/tuf). */
+  tufCacheDir?: string;
+  /** Do not try to refresh the trusted root through TUF; use the cached or embedded one. */
+  offline?: boolean;
 }
 
-export function createSigstoreVerifier(_o: SigstoreVerifierOptions): Verifier {
-  throw new ModelSigningError('TRUST', "the 'sigstore' method is not available yet in this version");
+export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
+  if (!o.identity) throw new ModelSigningError('USAGE', 'an expected identity is required to verify a Sigstore signature');
+  if (!o.oidcIssuer) throw new ModelSigningError('USAGE', 'an expected OIDC issuer is required to verify a Sigstore signature');
+  let root: Promise<TrustedRoot> | undefined;
+  return {
+    async verify(json: Record<string, unknown>): Promise<VerifiedPayload> {
+      const bundle = parseBundle(json);
+      const warnings: string[] = [];
+      root ??= resolveTrustedRoot({
+        ...(o.useStaging !== undefined ? { useStaging: o.useStaging } : {}),
+        ...(o.trustConfig !== undefined ? { trustConfig: o.trustConfig } : {}),
+        ...(o.tufCacheDir !== undefined ? { cacheDir: o.tufCacheDir } : {}),
+        ...(o.offline ? { offline: true } : {}),
+        onWarning: (m) => (o.onWarning ? o.onWarning(m) : warnings.push(m)),
+      });
+      const trustedRoot = await root;
+      let signer;
+      try {
+        signer = new SigstoreJsVerifier(toTrustMaterial(trustedRoot)).verify(toSignedEntity(bundle));
+      } catch (e) {
+        throw verificationError(e);
+      }
+      const san = signer.identity?.subjectAlternativeName;
+      const issuer = signer.identity?.extensions?.issuer;
+      if (san !== o.identity) {
+        throw new ModelSigningError('TRUST', `the signing certificate was issued to '${san ?? '(no identity)'}', not to the expected identity '${o.identity}'`);
+      }
+      if (issuer !== o.oidcIssuer) {
+        throw new ModelSigningError('TRUST', `the signing certificate was issued by the OIDC issuer '${issuer ?? '(none)'}', not by the expected '${o.oidcIssuer}'`);
+      }
+      const env = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
+      if (!env) throw new ModelSigningError('BUNDLE', 'the Sigstore bundle holds no DSSE envelope');
+      return {
+        payloadType: env.payloadType,
+        payload: Buffer.from(env.payload),
+        signer: { method: 'sigstore', description: `${san} (issuer ${issuer})`, identity: san, issuer },
+        warnings,
+      };
+    },
+  };
+}
+
+function parseBundle(json: Record<string, unknown>): Bundle {
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(json);
+  } catch (e) {
+    const fields = (e as { fields?: unknown }).fields;
+    const where = Array.isArray(fields) && fields.length > 0 ? ` (${fields.join(', ')})` : '';
+    throw new ModelSigningError('BUNDLE', `the signature is not a valid Sigstore bundle: ${errorMessage(e)}${where}`, { cause: e });
+  }
+  if (bundle.content.$case !== 'dsseEnvelope') {
+    throw new ModelSigningError('BUNDLE', 'the Sigstore bundle holds a message signature, not a DSSE envelope');
+  }
+  const vm = bundle.verificationMaterial.content.$case;
+  if (vm === 'publicKey') {
+    throw new ModelSigningError('BUNDLE', "the bundle was signed with a key, not with Sigstore keyless signing: verify it with the 'key' method");
+  }
+  return bundle;
+}
+
+const SIGNATURE_CODES = new Set(['SIGNATURE_ERROR']);
+
+function verificationError(e: unknown): ModelSigningError {
+  if (e instanceof VerificationError || e instanceof PolicyError) {
+    const code = SIGNATURE_CODES.has(e.code) ? 'SIGNATURE' : 'TRUST';
+    return new ModelSigningError(code, `Sigstore verification failed (${e.code}): ${errorMessage(e)}`, { cause: e });
+  }
+  return new ModelSigningError('TRUST', `Sigstore verification failed: ${errorMessage(e)}`, { cause: e });
 }

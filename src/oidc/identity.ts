@@ -1,0 +1,33 @@
+/** Identity token precedence, as in the reference: explicit token, then ambient CI credentials, then interactive. */
+import { detectAmbientToken } from './ambient.js';
+import { interactiveIdentityToken, type InteractiveTokenOptions } from './interactive.js';
+import { checkIdentityToken, type TokenClaims } from './token.js';
+
+export interface IdentityOptions extends Omit<InteractiveTokenOptions, 'issuer'> {
+  identityToken?: string;
+  useAmbientCredentials?: boolean;
+  /** Issuer for the interactive flow. */
+  issuer: string;
+  /** Non-fatal notices, e.g. "no ambient credentials, falling back to the browser". */
+  onNotice?: (message: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface IdentityToken {
+  token: string;
+  source: string;
+  claims: TokenClaims;
+}
+
+export async function obtainIdentityToken(o: IdentityOptions): Promise<IdentityToken> {
+  if (o.identityToken !== undefined) {
+    return { token: o.identityToken.trim(), source: '--identity-token', claims: checkIdentityToken(o.identityToken, '--identity-token') };
+  }
+  if (o.useAmbientCredentials) {
+    const ambient = await detectAmbientToken(o.clientId || 'sigstore', o.env ?? process.env);
+    if (ambient) return { ...ambient, claims: checkIdentityToken(ambient.token, ambient.source) };
+    o.onNotice?.('no ambient credentials found (SIGSTORE_ID_TOKEN, GitHub Actions OIDC); falling back to interactive sign-in');
+  }
+  const token = await interactiveIdentityToken(o);
+  return { token, source: `OIDC issuer ${o.issuer}`, claims: checkIdentityToken(token, `the OIDC issuer ${o.issuer}`) };
+}

@@ -1,0 +1,53 @@
+/** Picks the trusted root for verification: a trust config file, else staging, else production (via TUF). */
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { ModelSigningError, errorMessage } from '../errors.js';
+import { loadClientTrustConfig } from './client-trust-config.js';
+import { publicInstance, type SigstoreInstance } from './instances.js';
+import { cachedTufTarget, fetchTufTarget, tufFailureReason, type TufOptions } from './tuf.js';
+
+export interface TrustedRootOptions extends TufOptions {
+  useStaging?: boolean;
+  /** Path to a ClientTrustConfig JSON file; wins over useStaging, as in the reference's verifier. */
+  trustConfig?: string;
+  /** Skip the TUF refresh and use the cached or embedded root. */
+  offline?: boolean;
+  onWarning?: (message: string) => void;
+}
+
+const TRUSTED_ROOT_TARGET = 'trusted_root.json';
+
+export async function resolveTrustedRoot(o: TrustedRootOptions = {}): Promise<TrustedRoot> {
+  if (o.trustConfig !== undefined) return loadClientTrustConfig(o.trustConfig).trustedRoot;
+  const instance = publicInstance(o.useStaging);
+  if (!o.offline) {
+    try {
+      return parseRoot(await fetchTufTarget(instance, TRUSTED_ROOT_TARGET, o), `TUF target ${TRUSTED_ROOT_TARGET} from ${instance.tufMirror}`);
+    } catch (e) {
+      return fallbackRoot(instance, o, `could not refresh the Sigstore ${instance.name} trusted root from ${instance.tufMirror} (${tufFailureReason(e)})`);
+    }
+  }
+  return fallbackRoot(instance, o, undefined);
+}
+
+function fallbackRoot(instance: SigstoreInstance, o: TrustedRootOptions, why: string | undefined): TrustedRoot {
+  const cached = cachedTufTarget(instance, TRUSTED_ROOT_TARGET, o);
+  if (cached) {
+    try {
+      const root = parseRoot(cached.text, cached.path);
+      if (why) o.onWarning?.(`${why}; using the cached copy ${cached.path}`);
+      return root;
+    } catch {
+      // A damaged cache is not fatal: the embedded root follows.
+    }
+  }
+  if (why) o.onWarning?.(`${why}; using the copy embedded in model-signing`);
+  return TrustedRoot.fromJSON(instance.embedded.trustedRoot);
+}
+
+function parseRoot(text: string, where: string): TrustedRoot {
+  try {
+    return TrustedRoot.fromJSON(JSON.parse(text));
+  } catch (e) {
+    throw new ModelSigningError('TRUST', `${where} is not a valid trusted root: ${errorMessage(e)}`, { cause: e });
+  }
+}

@@ -1,29 +1,179 @@
-// TEMPORARY single-threaded engine so other modules can be built against the API.
-// Replaced by the worker-pool engine (see hashing/types.ts for the contract).
-import { openSync, readSync, closeSync, fstatSync, constants } from 'node:fs';
-import { createHash } from 'node:crypto';
-import type { HashOptions, HashTask } from './types.js';
-import { ModelSigningError } from '../errors.js';
+/**
+ * The parallel hashing engine: hashes files and byte ranges (shards) with a pool of worker threads,
+ * one per core, each reading synchronously into one reused page-aligned buffer. Small jobs are
+ * hashed on the calling thread, because starting workers would cost more than the hashing.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { HashAlgorithm } from '../manifest.js';
+import { isHashAlgorithm } from '../manifest.js';
+import { ModelSigningError, type ErrorCode } from '../errors.js';
+import type { HashOptions, HashProgress, HashTask } from './types.js';
+import { loadHasherFactory } from './backends.js';
+import { alignedBuffer, normaliseChunkSize } from './aligned-buffer.js';
+import { hashTaskSync } from './read-task.js';
+import { planBatches, taskBytes } from './schedule.js';
+import type { BatchRequest, WorkerConfig, WorkerReply } from './protocol.js';
 
+/** Below both limits the job runs on the calling thread (a worker costs tens of ms to start). */
+export const INLINE_MAX_BYTES = 16 * 1024 * 1024;
+export const INLINE_MAX_TASKS = 512;
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Raw digest of each task, in task order. */
 export async function hashTasks(tasks: readonly HashTask[], opts: HashOptions): Promise<Buffer[]> {
-  if (opts.algorithm !== 'sha256') throw new ModelSigningError('INTERNAL', 'temporary engine: sha256 only');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  return tasks.map((t) => {
-    const fd = openSync(t.path, constants.O_RDONLY | (t.noFollow ? constants.O_NOFOLLOW : 0));
-    try {
-      const st = fstatSync(fd);
-      if (st.size !== t.expectedSize) throw new ModelSigningError('MODEL', `'${t.name}' changed while it was being hashed`);
-      const h = createHash('sha256');
-      let pos = t.start;
-      while (pos < t.end) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, t.end - pos), pos);
-        if (n === 0) throw new ModelSigningError('MODEL', `'${t.name}' changed while it was being hashed`);
-        h.update(buf.subarray(0, n));
-        pos += n;
-      }
-      return h.digest();
-    } finally {
-      closeSync(fd);
+  if (!isHashAlgorithm(opts.algorithm)) throw new ModelSigningError('USAGE', `unknown hash algorithm '${String(opts.algorithm)}'`);
+  if (opts.maxWorkers !== undefined && !(Number.isSafeInteger(opts.maxWorkers) && opts.maxWorkers > 0)) {
+    throw new ModelSigningError('USAGE', `maxWorkers must be a positive integer, got ${opts.maxWorkers}`);
+  }
+  if (opts.chunkSize !== undefined && !(Number.isSafeInteger(opts.chunkSize) && opts.chunkSize > 0)) {
+    throw new ModelSigningError('USAGE', `chunkSize must be a positive integer, got ${opts.chunkSize}`);
+  }
+  for (const t of tasks) {
+    if (!(Number.isSafeInteger(t.start) && Number.isSafeInteger(t.end) && t.start >= 0 && t.end >= t.start)) {
+      throw new ModelSigningError('INTERNAL', `bad byte range ${t.start}..${t.end} for '${t.name}'`);
+    }
+  }
+  opts.signal?.throwIfAborted();
+  const progress = new ProgressTracker(tasks, opts.onProgress);
+  if (tasks.length === 0) {
+    progress.finish();
+    return [];
+  }
+  const chunkSize = normaliseChunkSize(opts.chunkSize);
+  const maxWorkers = opts.maxWorkers ?? availableParallelism();
+  const digests =
+    progress.total <= INLINE_MAX_BYTES && tasks.length <= INLINE_MAX_TASKS
+      ? await hashInline(tasks, opts.algorithm, Math.min(chunkSize, 1 << 20), progress, opts.signal, opts.nativeBackends !== false)
+      : await hashWithWorkers(tasks, opts.algorithm, chunkSize, maxWorkers, progress, opts.signal, opts.nativeBackends !== false);
+  progress.finish();
+  return digests;
+}
+
+/** Digest of an in-memory buffer (tests, small helpers). */
+export async function hashBuffer(algorithm: HashAlgorithm, data: Uint8Array): Promise<Buffer> {
+  const h = (await loadHasherFactory(algorithm))();
+  h.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  return h.digest();
+}
+
+async function hashInline(
+  tasks: readonly HashTask[],
+  algorithm: HashAlgorithm,
+  chunkSize: number,
+  progress: ProgressTracker,
+  signal: AbortSignal | undefined,
+  native: boolean,
+): Promise<Buffer[]> {
+  const newHasher = await loadHasherFactory(algorithm, { native });
+  const buf = alignedBuffer(chunkSize);
+  const out: Buffer[] = [];
+  for (const t of tasks) {
+    signal?.throwIfAborted();
+    out.push(hashTaskSync(t, buf, newHasher));
+    progress.add(taskBytes(t), 1);
+  }
+  return out;
+}
+
+function hashWithWorkers(
+  tasks: readonly HashTask[],
+  algorithm: HashAlgorithm,
+  chunkSize: number,
+  maxWorkers: number,
+  progress: ProgressTracker,
+  signal: AbortSignal | undefined,
+  native: boolean,
+): Promise<Buffer[]> {
+  const batches = planBatches(tasks);
+  const poolSize = Math.min(maxWorkers, batches.length);
+  // With a core to spare (one big file, or fewer workers than cores), let a libuv thread read
+  // block i+1 while block i is hashed; with every core busy, plain sync reads are faster.
+  const spareCore = poolSize < availableParallelism();
+  const cfg: WorkerConfig = { algorithm, chunkSize, overlapMinBytes: spareCore ? 2 * chunkSize : 0, native };
+  const results: Buffer[] = new Array<Buffer>(tasks.length);
+  const workers: Worker[] = [];
+
+  return new Promise<Buffer[]>((resolve, reject) => {
+    let next = 0;
+    let pending = 0;
+    let settled = false;
+    const finish = (err: unknown, value?: Buffer[]): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      // terminate() stops a worker at once, even inside a read loop; nothing keeps the process alive after.
+      void Promise.all(workers.map((w) => w.terminate())).finally(() => (err ? reject(err) : resolve(value!)));
+    };
+    const onAbort = (): void => finish(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const dispatch = (w: Worker): void => {
+      if (next >= batches.length) return;
+      const id = next++;
+      const req: BatchRequest = { id, tasks: batches[id]!.map((i) => tasks[i]!) };
+      pending++;
+      w.postMessage(req);
+    };
+
+    for (let k = 0; k < poolSize; k++) {
+      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: cfg });
+      workers.push(w);
+      w.on('message', (m: WorkerReply) => {
+        if (settled) return;
+        if (m.type === 'progress') {
+          progress.add(m.bytes, 0);
+        } else if (m.type === 'error') {
+          finish(new ModelSigningError(m.code as ErrorCode, m.message));
+        } else {
+          const batch = batches[m.id]!;
+          for (let j = 0; j < batch.length; j++) {
+            const start = j * m.digestSize;
+            results[batch[j]!] = Buffer.from(m.digests.buffer, m.digests.byteOffset + start, m.digestSize);
+          }
+          progress.add(0, batch.length);
+          pending--;
+          if (next < batches.length) dispatch(w);
+          else if (pending === 0) finish(null, results);
+        }
+      });
+      w.on('error', (e) => finish(new ModelSigningError('INTERNAL', `hashing worker failed: ${e.message}`, { cause: e })));
+      w.on('exit', (code) => {
+        if (!settled) finish(new ModelSigningError('INTERNAL', `hashing worker exited unexpectedly (code ${code})`));
+      });
+      dispatch(w);
     }
   });
+}
+
+/** Aggregates progress and reports it at most every ~100 ms, and once at the end. */
+class ProgressTracker {
+  readonly total: number;
+  private bytesDone = 0;
+  private tasksDone = 0;
+  private last = 0;
+  constructor(
+    private readonly tasks: readonly HashTask[],
+    private readonly cb: ((p: HashProgress) => void) | undefined,
+  ) {
+    this.total = tasks.reduce((s, t) => s + taskBytes(t), 0);
+  }
+  add(bytes: number, tasks: number): void {
+    this.bytesDone += bytes;
+    this.tasksDone += tasks;
+    if (!this.cb) return;
+    const now = Date.now();
+    if (now - this.last >= PROGRESS_INTERVAL_MS) {
+      this.last = now;
+      this.emit();
+    }
+  }
+  finish(): void {
+    this.bytesDone = this.total;
+    this.tasksDone = this.tasks.length;
+    this.emit();
+  }
+  private emit(): void {
+    this.cb?.({ bytesDone: Math.min(this.bytesDone, this.total), bytesTotal: this.total, tasksDone: this.tasksDone, tasksTotal: this.tasks.length });
+  }
 }

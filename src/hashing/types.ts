@@ -31,4 +31,6 @@ export interface HashOptions {
   chunkSize?: number;
   onProgress?: (p: HashProgress) => void;
   signal?: AbortSignal;
+  /** Use the native BLAKE2b/BLAKE3 package when it loads (default true); false forces the portable fallbacks. */
+  nativeBackends?: boolean;
 }

@@ -19,6 +19,10 @@ import type { BatchRequest, WorkerConfig, WorkerReply } from './protocol.js';
 export const INLINE_MAX_BYTES = 16 * 1024 * 1024;
 export const INLINE_MAX_TASKS = 512;
 const PROGRESS_INTERVAL_MS = 100;
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+// Workers inherit the process's flags, but some only make sense for a main script
+// (`node --input-type=module -e ...` would make every worker fail to start).
+const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
 
 /** Raw digest of each task, in task order. */
 export async function hashTasks(tasks: readonly HashTask[], opts: HashOptions): Promise<Buffer[]> {
@@ -117,7 +121,7 @@ function hashWithWorkers(
     };
 
     for (let k = 0; k < poolSize; k++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: cfg });
+      const w = new Worker(WORKER_URL, { workerData: cfg, execArgv: WORKER_EXEC_ARGV });
       workers.push(w);
       w.on('message', (m: WorkerReply) => {
         if (settled) return;

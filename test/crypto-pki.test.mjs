@@ -113,3 +113,18 @@ test('certificates that issue each other in a loop end in an error, not a hang',
   await assert.rejects(roundTrip(leaf, [x.cert, y.cert], [rsaRoot.cert]), { code: 'TRUST', message: /path search limit exceeded/ });
   assert.ok(Date.now() - started < 20000);
 });
+
+test('a leaf certificate with a non-EC or unsupported-curve key is rejected', async () => {
+  const { certificateChainBundle } = await import('../dist/signers/bundle-json.js');
+  const { X509Certificate } = await import('node:crypto');
+  const fs = await import('node:fs');
+  for (const [type, got] of [['rsa', 'rsa'], ['ed25519', 'ed25519'], ['secp256k1', 'EC secp256k1']]) {
+    const leaf = pki.identity(`leaf-${type}-key`, { type, issuer: rsaInt });
+    const der = new X509Certificate(fs.readFileSync(leaf.cert)).raw;
+    const bundle = certificateChainBundle(PAYLOAD, Buffer.from([0x30, 0]), [der, new X509Certificate(fs.readFileSync(rsaInt.cert)).raw]);
+    await assert.rejects(CertificateVerifier.fromFiles([rsaRoot.cert]).verify(bundle), {
+      code: 'KEY',
+      message: `signing certificate 'CN=leaf-${type}-key': only EC P-256/P-384/P-521 keys are supported (got ${got})`,
+    });
+  }
+});

@@ -111,7 +111,8 @@ function serviceError(e: unknown, s: SigningServices): ModelSigningError {
     const cause = e.cause as { statusCode?: unknown } | undefined;
     const detail = oneLine(cause !== undefined ? errorMessage(cause) : e.message, 300);
     if (cause && typeof cause.statusCode === 'number') {
-      return new ModelSigningError('SIGNING', `${what} at ${url} refused to ${action}: HTTP ${detail}`, { cause: e });
+      const text = detail.replace(/^\(\d+\)\s*/, '');
+      return new ModelSigningError('SIGNING', `${what} at ${url} refused to ${action}: HTTP ${cause.statusCode}${text ? `: ${text}` : ''}`, { cause: e });
     }
     if (cause !== undefined && /request to|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|timeout|socket/i.test(detail)) {
       return new ModelSigningError('SIGNING', `cannot reach ${what} at ${url}: ${detail}`, { cause: e });

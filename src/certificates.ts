@@ -52,6 +52,14 @@ function toPkijs(cert: X509Certificate): pkijs.Certificate {
   return pkijs.Certificate.fromBER(new Uint8Array(cert.raw));
 }
 
+/** Anchors are parsed once per certificate object (the default store has ~150 roots). */
+const anchorCache = new WeakMap<X509Certificate, pkijs.Certificate>();
+function anchorToPkijs(cert: X509Certificate): pkijs.Certificate {
+  let p = anchorCache.get(cert);
+  if (!p) anchorCache.set(cert, (p = toPkijs(cert)));
+  return p;
+}
+
 function extension(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
   return cert.extensions?.find((e) => e.extnID === oid);
 }
@@ -143,7 +151,7 @@ export async function validateCertificatePath(
     path = [leafPki];
   } else {
     const anchorsPki = anchors.map((a) => {
-      const p = toPkijs(a);
+      const p = anchorToPkijs(a);
       byPki.set(p, a);
       return p;
     });

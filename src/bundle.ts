@@ -34,6 +34,9 @@ export function checkBundleShape(json: unknown, where: string): BundleJSON {
   if (!MEDIA_TYPES.has(mediaType)) bad(where, `has media type '${mediaType}', not a Sigstore bundle v0.1-v0.3`);
   const vm = json['verificationMaterial'];
   if (!isObject(vm)) bad(where, 'has no verificationMaterial');
+  if (vm['certificate'] !== undefined && !Array.isArray(vm['tlogEntries'])) {
+    bad(where, 'is a Sigstore (certificate) bundle without verificationMaterial.tlogEntries');
+  }
   const env = json['dsseEnvelope'];
   if (env === undefined) {
     if (json['messageSignature'] !== undefined) bad(where, 'holds a message signature, not a DSSE envelope: it is not a model signature');

@@ -1,16 +1,202 @@
-// Placeholder until `inspect` lands.
+/**
+ * `inspect SIGNATURE [--json]`: what a signature CLAIMS (method, signer hints, model name, root
+ * digest, serialization, counts). Nothing is verified: no signature, trust or model check. Each
+ * method has its own describer below; unknown or damaged fields are shown as such, never fatal.
+ */
 import { Command } from 'commander';
+import { X509Certificate as NodeX509 } from 'node:crypto';
+import { RFC3161Timestamp, X509Certificate as SigstoreX509 } from '@sigstore/core';
 import type { CliContext } from './context.js';
 import { setExitCode } from './program.js';
+import { reportError } from './errors.js';
+import { bundlePayload, readBundleFile } from '../bundle.js';
+import { statementToManifest, type ExpectedManifest } from '../statement.js';
+import { errorMessage } from '../errors.js';
+import { serializationToJson } from './manifest-json.js';
+import type { BundleJSON } from '../signers/types.js';
+
+export const NOT_VERIFIED = 'NOT VERIFIED: this only shows what the signature claims';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface InspectInfo {
+  verified: false;
+  mediaType: string;
+  method: 'key' | 'certificate' | 'sigstore' | 'unknown';
+  /** Method-specific claims, ready to print as "key: value" lines. */
+  signer: Record<string, unknown>;
+  payloadType: string;
+  predicateType: string | null;
+  statement: Record<string, unknown> | null;
+  /** Why the statement could not be read, if it could not. */
+  statementError: string | null;
+}
+
+function certSummary(b64: unknown): Json {
+  try {
+    const c = new NodeX509(Buffer.from(String(b64), 'base64'));
+    return { subject: oneLine(c.subject), issuer: oneLine(c.issuer), not_before: c.validFrom, not_after: c.validTo, fingerprint_sha256: c.fingerprint256 };
+  } catch (e) {
+    return { error: `unreadable certificate: ${errorMessage(e)}` };
+  }
+}
+const oneLine = (dn: string) => dn.split('\n').filter(Boolean).join(', ');
+
+/** The Fulcio OIDC issuer extension (v2 DER string, else v1 raw bytes). */
+function fulcioIssuer(cert: SigstoreX509): string | undefined {
+  const v2 = cert.extension('1.3.6.1.4.1.57264.1.8');
+  if (v2) return v2.valueObj.value.toString('utf8');
+  const v1 = cert.extension('1.3.6.1.4.1.57264.1.1');
+  return v1 ? v1.value.toString('utf8') : undefined;
+}
+
+function describeKey(vm: Json): Json {
+  const pk = isObject(vm['publicKey']) ? vm['publicKey'] : {};
+  if (typeof pk['hint'] === 'string' && pk['hint'] !== '') return { public_key_hint: pk['hint'] };
+  return { public_key: 'embedded (legacy rawBytes format, pre-1.1)', ...(pk['keyDetails'] ? { key_details: pk['keyDetails'] } : {}) };
+}
+
+function describeCertificateChain(vm: Json): Json {
+  const chain = isObject(vm['x509CertificateChain']) ? vm['x509CertificateChain']['certificates'] : undefined;
+  const list = Array.isArray(chain) ? chain : [];
+  return { certificates: list.map((c: unknown) => certSummary(isObject(c) ? c['rawBytes'] : undefined)) };
+}
+
+function describeSigstore(vm: Json): Json {
+  const out: Json = {};
+  const raw = isObject(vm['certificate']) ? vm['certificate']['rawBytes'] : undefined;
+  try {
+    const der = Buffer.from(String(raw), 'base64');
+    const cert = SigstoreX509.parse(der);
+    const san = cert.extSubjectAltName;
+    out['identity'] = san?.rfc822Name ?? san?.uri ?? cert.subjectAltName ?? '(none)';
+    out['oidc_issuer'] = fulcioIssuer(cert) ?? '(none)';
+    out['certificate_issuer'] = oneLine(new NodeX509(der).issuer);
+    out['not_before'] = cert.notBefore.toISOString();
+    out['not_after'] = cert.notAfter.toISOString();
+  } catch (e) {
+    out['certificate'] = `unreadable: ${errorMessage(e)}`;
+  }
+  const tlog = Array.isArray(vm['tlogEntries']) ? vm['tlogEntries'] : [];
+  out['tlog_entries'] = tlog.map((t: unknown) => {
+    if (!isObject(t)) return { error: 'not an object' };
+    const time = Number(t['integratedTime']);
+    const kind = isObject(t['kindVersion']) ? `${String(t['kindVersion']['kind'])} ${String(t['kindVersion']['version'])}` : undefined;
+    return {
+      log_index: t['logIndex'],
+      integrated_time: Number.isFinite(time) && time > 0 ? new Date(time * 1000).toISOString() : null,
+      ...(kind ? { kind } : {}),
+    };
+  });
+  const tvd = isObject(vm['timestampVerificationData']) ? vm['timestampVerificationData'] : {};
+  const stamps = Array.isArray(tvd['rfc3161Timestamps']) ? tvd['rfc3161Timestamps'] : [];
+  out['timestamps'] = stamps.map((s: unknown) => {
+    try {
+      const der = Buffer.from(String(isObject(s) ? s['signedTimestamp'] : ''), 'base64');
+      return { tsa_time: RFC3161Timestamp.parse(der).signingTime.toISOString() };
+    } catch (e) {
+      return { error: `unreadable timestamp: ${errorMessage(e)}` };
+    }
+  });
+  return out;
+}
+
+function statementSummary(m: ExpectedManifest): Json {
+  const files = new Set(m.resources.map((r) => (m.serialization.method === 'shards' ? r.name.replace(/:\d+:\d+$/, '') : r.name)));
+  return {
+    format: m.format,
+    model_name: m.modelName,
+    root_digest: m.rootDigest === null ? null : { sha256: m.rootDigest },
+    serialization: serializationToJson(m.serialization),
+    file_count: files.size,
+    resource_count: m.resources.length,
+  };
+}
+
+/** Everything the bundle claims, without verifying anything. */
+export function inspectBundle(bundle: BundleJSON): InspectInfo {
+  const vm = isObject(bundle['verificationMaterial']) ? bundle['verificationMaterial'] : {};
+  const env = bundle['dsseEnvelope'] as Json;
+  let method: InspectInfo['method'] = 'unknown';
+  let signer: Json = {};
+  if (vm['publicKey'] !== undefined) {
+    method = 'key';
+    signer = describeKey(vm);
+  } else if (vm['x509CertificateChain'] !== undefined) {
+    method = 'certificate';
+    signer = describeCertificateChain(vm);
+  } else if (vm['certificate'] !== undefined) {
+    method = 'sigstore';
+    signer = describeSigstore(vm);
+  }
+  let statement: Json | null = null;
+  let statementError: string | null = null;
+  let predicateType: string | null = null;
+  try {
+    const payload = bundlePayload(bundle);
+    try {
+      const raw = JSON.parse(payload.toString('utf8')) as unknown;
+      if (isObject(raw) && typeof raw['predicateType'] === 'string') predicateType = raw['predicateType'];
+    } catch {
+      // reported by statementToManifest below
+    }
+    statement = statementSummary(statementToManifest(payload));
+  } catch (e) {
+    statementError = errorMessage(e);
+  }
+  return {
+    verified: false,
+    mediaType: String(bundle['mediaType']),
+    method,
+    signer,
+    payloadType: String(env['payloadType']),
+    predicateType,
+    statement,
+    statementError,
+  };
+}
+
+function textLines(value: unknown, indent: string): string[] {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${indent}(none)`];
+    return value.flatMap((v, i) => (isObject(v) ? [`${indent}[${i}]`, ...textLines(v, indent + '  ')] : [`${indent}- ${String(v)}`]));
+  }
+  if (isObject(value)) {
+    return Object.entries(value).flatMap(([k, v]) =>
+      isObject(v) || Array.isArray(v) ? [`${indent}${k}:`, ...textLines(v, indent + '  ')] : [`${indent}${k}: ${v === null ? '-' : String(v)}`],
+    );
+  }
+  return [`${indent}${String(value)}`];
+}
+
+export function formatInspect(info: InspectInfo): string {
+  const lines = [NOT_VERIFIED, '', `method: ${info.method}`, `media type: ${info.mediaType}`, `payload type: ${info.payloadType}`];
+  lines.push(`predicate type: ${info.predicateType ?? '(unreadable)'}`);
+  lines.push('signer (claimed):', ...textLines(info.signer, '  '));
+  if (info.statement) lines.push('model (claimed):', ...textLines(info.statement, '  '));
+  if (info.statementError) lines.push(`statement: INVALID - ${info.statementError}`);
+  return lines.join('\n');
+}
 
 export function inspectCommand(ctx: CliContext): Command {
   return new Command('inspect')
-    .description('Show what a signature claims (NOT verified).')
-    .argument('<SIGNATURE>')
-    .option('--json')
+    .description('Show what a signature claims (NOT verified: no signature, trust or model check).')
+    .argument('<SIGNATURE>', 'The signature file (Sigstore bundle).')
+    .option('--json', 'Print the claims as JSON.')
     .helpOption('-h, --help', 'Show this message and exit.')
-    .action((_s: string, _o: unknown, cmd: Command) => {
-      ctx.err('inspect is not available yet in this version\n');
-      setExitCode(cmd, 1);
+    .action((signature: string, o: { json?: boolean }, cmd: Command) => {
+      try {
+        const info = inspectBundle(readBundleFile(signature));
+        if (o.json) {
+          const { statement, statementError, ...rest } = info;
+          ctx.print(JSON.stringify({ note: NOT_VERIFIED, ...rest, statement, statement_error: statementError }, null, 2));
+        } else {
+          ctx.print(formatInspect(info));
+        }
+        if (info.statementError) setExitCode(cmd, 1);
+      } catch (e) {
+        setExitCode(cmd, reportError(ctx, 'Inspecting failed with error: ', e));
+      }
     });
 }

@@ -1,11 +1,48 @@
-// Placeholder until the 'certificate' method lands.
-import type { Command } from 'commander';
+/** `sign certificate` / `verify certificate`: an EC key with its X.509 certificate and chain. */
+import { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { notAvailableCommand } from './stub.js';
+import { collect } from '../collect.js';
+import { CertificateSigner } from '../../signers/certificate.js';
+import { CertificateVerifier } from '../../verifiers/certificate.js';
+import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
 
 export function signCommands(ctx: CliContext): Command[] {
-  return [notAvailableCommand(ctx, 'certificate', 'Signing')];
+  const cmd = new Command('certificate')
+    .description('Sign with an EC private key and its signing certificate (PEM).')
+    .argument('<MODEL_PATH>', 'Model directory or file.')
+    .requiredOption('--private-key <path>', 'PEM private key of the signing certificate.')
+    .option('--password <password>', 'Password of an encrypted private key.')
+    .requiredOption('--signing-certificate <path>', 'PEM signing (leaf) certificate.')
+    .option('--certificate-chain <path>', 'PEM file of intermediate certificates to embed (repeatable).', collect)
+    .helpOption('-h, --help', 'Show this message and exit.');
+  addSignOptions(cmd);
+  type Opts = SignOptions & { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] };
+  cmd.action((modelPath: string, o: Opts, c: Command) =>
+    runSign(ctx, c, modelPath, o, () =>
+      CertificateSigner.fromFiles({
+        privateKey: o.privateKey,
+        ...(o.password !== undefined ? { password: o.password } : {}),
+        signingCertificate: o.signingCertificate,
+        certificateChain: o.certificateChain ?? [],
+      }),
+    ),
+  );
+  return [cmd];
 }
+
 export function verifyCommands(ctx: CliContext): Command[] {
-  return [notAvailableCommand(ctx, 'certificate', 'Verification')];
+  const cmd = new Command('certificate')
+    .description('Verify a certificate signature against trusted CA certificates.')
+    .argument('<MODEL_PATH>', 'Model directory or file.')
+    .option('--certificate-chain <path>', 'PEM file of trusted CA certificates (repeatable; default: the bundled root store).', collect)
+    .option('--log-fingerprints', 'Log the SHA-256 fingerprints of the trusted and the signing certificates.')
+    .helpOption('-h, --help', 'Show this message and exit.');
+  addVerifyOptions(cmd);
+  type Opts = VerifyOptions & { certificateChain?: string[]; logFingerprints?: boolean };
+  cmd.action((modelPath: string, o: Opts, c: Command) =>
+    runVerify(ctx, c, modelPath, o, () =>
+      CertificateVerifier.fromFiles(o.certificateChain ?? [], o.logFingerprints ? { onFingerprint: (line) => ctx.info(line) } : {}),
+    ),
+  );
+  return [cmd];
 }

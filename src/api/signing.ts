@@ -1,0 +1,130 @@
+/**
+ * Signing API (mirrors the Python `model_signing.signing`): pick a signer, optionally a hashing
+ * configuration, then `sign(modelPath, signaturePath)`: hash -> statement -> signer -> atomic write.
+ * The model is only read; the signature file is excluded from hashing when it lies inside it.
+ */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as hashing from './hashing.js';
+import { signatureIgnorePath } from '../model/ignore-paths.js';
+import { ModelSigningError, errorMessage } from '../errors.js';
+import { manifestToStatement } from '../statement.js';
+import { readBundleFile, writeBundleAtomic } from '../bundle.js';
+import type { Manifest } from '../manifest.js';
+import type { BundleJSON, Signer } from '../signers/types.js';
+import { EllipticKeySigner } from '../signers/key.js';
+import { CertificateSigner } from '../signers/certificate.js';
+import { createSigstoreSigner, type SigstoreSignerOptions } from '../signers/sigstore.js';
+import {
+  createPkcs11CertificateSigner,
+  createPkcs11Signer,
+  type Pkcs11CertificateSignerOptions,
+  type Pkcs11SignerOptions,
+} from '../signers/pkcs11.js';
+
+export type { Signer, BundleJSON } from '../signers/types.js';
+export type { SigstoreSignerOptions } from '../signers/sigstore.js';
+export type { Pkcs11SignerOptions, Pkcs11CertificateSignerOptions } from '../signers/pkcs11.js';
+
+export interface SigningResult {
+  manifest: Manifest;
+  bundle: BundleJSON;
+}
+
+/**
+ * Refuses signature paths that would damage something before any hashing starts: the model file
+ * itself, a directory, a missing parent directory, or an existing file that is not a signature.
+ */
+export function checkSignaturePath(modelPath: string, signaturePath: string): void {
+  const target = resolve(signaturePath);
+  if (target === resolve(modelPath)) {
+    throw new ModelSigningError('USAGE', `the signature path '${signaturePath}' is the model itself`);
+  }
+  const parent = dirname(target);
+  let parentIsDir = false;
+  try {
+    parentIsDir = statSync(parent).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!parentIsDir) throw new ModelSigningError('IO', `cannot write signature '${signaturePath}': directory '${parent}' does not exist`);
+  let st;
+  try {
+    st = statSync(target);
+  } catch {
+    return; // does not exist yet: fine
+  }
+  if (st.isDirectory()) throw new ModelSigningError('IO', `cannot write signature '${signaturePath}': it is a directory`);
+  if (!st.isFile()) throw new ModelSigningError('IO', `cannot write signature '${signaturePath}': it is not a regular file`);
+  if (st.size === 0) return;
+  try {
+    readBundleFile(target);
+  } catch (e) {
+    throw new ModelSigningError(
+      'IO',
+      `refusing to overwrite '${signaturePath}': it exists and is not a signature file (${errorMessage(e)})`,
+    );
+  }
+}
+
+export class Config {
+  private signer: () => Promise<Signer> = async () => createSigstoreSigner({});
+  private hashingConfig: hashing.Config | undefined;
+
+  /** Sign with an EC private key (PEM; encrypted PKCS #8 needs `password`). */
+  useEllipticKeySigner(o: { privateKey: string; password?: string }): this {
+    const s = EllipticKeySigner.fromFile(o);
+    return this.useSigner(s);
+  }
+
+  /** Sign with an EC key and its certificate; `certificateChain` files are appended leaf-first. */
+  useCertificateSigner(o: { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] }): this {
+    const s = CertificateSigner.fromFiles({ ...o, certificateChain: o.certificateChain ?? [] });
+    return this.useSigner(s);
+  }
+
+  /** Keyless signing with Sigstore (the default when no signer is chosen). */
+  useSigstoreSigner(o: SigstoreSignerOptions = {}): this {
+    this.signer = async () => createSigstoreSigner(o);
+    return this;
+  }
+
+  usePkcs11Signer(o: Pkcs11SignerOptions): this {
+    this.signer = () => createPkcs11Signer(o);
+    return this;
+  }
+
+  usePkcs11CertificateSigner(o: Pkcs11CertificateSignerOptions): this {
+    this.signer = () => createPkcs11CertificateSigner(o);
+    return this;
+  }
+
+  /** Any object that turns statement bytes into a bundle. */
+  useSigner(s: Signer): this {
+    this.signer = async () => s;
+    return this;
+  }
+
+  setHashingConfig(h: hashing.Config): this {
+    this.hashingConfig = h;
+    return this;
+  }
+
+  async sign(modelPath: string, signaturePath: string): Promise<SigningResult> {
+    checkSignaturePath(modelPath, signaturePath);
+    const signer = await this.signer(); // before hashing: a bad key fails fast
+    const cfg = this.hashingConfig ?? new hashing.Config();
+    const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
+    if (sigRel !== null) cfg.addIgnoredPaths({ paths: [sigRel] });
+    const manifest = await cfg.hash(modelPath);
+    const payload = manifestToStatement(manifest);
+    const bundle = await signer.sign(payload);
+    writeBundleAtomic(signaturePath, bundle);
+    return { manifest, bundle };
+  }
+}
+
+/** Signs with the defaults: Sigstore, file serialization, SHA-256. */
+export function sign(modelPath: string, signaturePath: string): Promise<SigningResult> {
+  return new Config().sign(modelPath, signaturePath);
+}

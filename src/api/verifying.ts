@@ -1,0 +1,96 @@
+/**
+ * Verification API (mirrors the Python `model_signing.verifying`): pick a verifier, then
+ * `verify(modelPath, signaturePath)`. The signature's own serialization parameters drive the
+ * re-hashing; a hashing configuration given here only adds exclusions (and may allow symlinks).
+ * A mismatch throws VerificationMismatchError (code MISMATCH) carrying the full report.
+ */
+import * as hashing from './hashing.js';
+import { signatureIgnorePath } from '../model/ignore-paths.js';
+import { ModelSigningError } from '../errors.js';
+import { readBundleFile } from '../bundle.js';
+import type { Verifier } from '../verifiers/types.js';
+import type { HashProgress } from '../hashing/types.js';
+import { EllipticKeyVerifier } from '../verifiers/key.js';
+import { CertificateVerifier } from '../verifiers/certificate.js';
+import { createSigstoreVerifier, type SigstoreVerifierOptions } from '../verifiers/sigstore.js';
+import {
+  VerificationMismatchError,
+  verifyModel,
+  type VerificationResult,
+  type VerifyHashingOverrides,
+} from '../verify-model.js';
+
+export { VerificationMismatchError } from '../verify-model.js';
+export type { VerificationReport, VerificationResult, Mismatch } from '../verify-model.js';
+export type { Verifier, VerifiedPayload, SignerInfo } from '../verifiers/types.js';
+export type { SigstoreVerifierOptions } from '../verifiers/sigstore.js';
+
+export class Config {
+  private verifier: Verifier | undefined;
+  private ignoreUnsignedFiles = false;
+  private overrides: VerifyHashingOverrides = {};
+
+  useEllipticKeyVerifier(o: { publicKey: string }): this {
+    return this.useVerifier(EllipticKeyVerifier.fromFile(o.publicKey));
+  }
+
+  /** `certificateChain`: PEM files of the trust anchors (none: Node's bundled root store). */
+  useCertificateVerifier(o: { certificateChain?: string[]; onFingerprint?: (line: string) => void } = {}): this {
+    const opts = o.onFingerprint ? { onFingerprint: o.onFingerprint } : {};
+    return this.useVerifier(CertificateVerifier.fromFiles(o.certificateChain ?? [], opts));
+  }
+
+  useSigstoreVerifier(o: SigstoreVerifierOptions): this {
+    return this.useVerifier(createSigstoreVerifier(o));
+  }
+
+  useVerifier(v: Verifier): this {
+    this.verifier = v;
+    return this;
+  }
+
+  /** Hash only the files the signature lists; local files it does not list are not reported. */
+  setIgnoreUnsignedFiles(ignore: boolean): this {
+    this.ignoreUnsignedFiles = ignore;
+    return this;
+  }
+
+  /**
+   * Takes the exclusions (ignore paths, git paths) and the symlink permission of `h`; its
+   * method, algorithm and shard size are NOT used: the signature says how the model was hashed.
+   */
+  setHashingConfig(h: hashing.Config): this {
+    const s = h.serialization;
+    this.overrides = {
+      ...this.overrides,
+      ignorePaths: [...s.ignorePaths],
+      ignoreGitPaths: h.ignoreGitPaths,
+      allowSymlinks: s.allowSymlinks,
+    };
+    return this;
+  }
+
+  setProgressHandler(f: (p: HashProgress) => void): this {
+    this.overrides = { ...this.overrides, onProgress: f };
+    return this;
+  }
+
+  setWarningHandler(f: (message: string) => void): this {
+    this.overrides = { ...this.overrides, onWarning: f };
+    return this;
+  }
+
+  async verify(modelPath: string, signaturePath: string): Promise<VerificationResult> {
+    if (!this.verifier) throw new ModelSigningError('USAGE', 'no verifier configured: call one of the use...Verifier methods first');
+    const bundle = readBundleFile(signaturePath);
+    const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
+    const hashingOverrides = { ...this.overrides, ignorePaths: [...(this.overrides.ignorePaths ?? []), ...(sigRel !== null ? [sigRel] : [])] };
+    const report = await verifyModel(modelPath, bundle, {
+      verifier: this.verifier,
+      ignoreUnsignedFiles: this.ignoreUnsignedFiles,
+      hashing: hashingOverrides,
+    });
+    if (!report.ok) throw new VerificationMismatchError(report);
+    return { ...report, ok: true };
+  }
+}

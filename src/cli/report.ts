@@ -1,0 +1,56 @@
+/** The verification report as readable text (each difference with both digests) and as JSON. */
+import type { VerificationReport } from '../verify-model.js';
+import { serializationToJson } from './manifest-json.js';
+
+/** Long lists are cut in the text form; --json always has everything. */
+const MAX_LINES_PER_SECTION = 50;
+
+function section(title: string, items: string[], render: (s: string) => string[]): string[] {
+  if (items.length === 0) return [];
+  const out = [`  ${title} (${items.length}):`];
+  for (const item of items.slice(0, MAX_LINES_PER_SECTION)) out.push(...render(item));
+  if (items.length > MAX_LINES_PER_SECTION) out.push(`    ... and ${items.length - MAX_LINES_PER_SECTION} more (use --json for the full list)`);
+  return out;
+}
+
+/** Multi-line text for a failed verification (empty for a successful one). */
+export function formatReport(r: VerificationReport): string {
+  if (r.ok) return '';
+  const algo = r.serialization.hashType;
+  const lines = [`Model '${r.modelName || '(unnamed)'}' does not match its signature (signed by ${r.signer.description}):`];
+  const byName = new Map(r.mismatches.map((m) => [m.name, m] as const));
+  lines.push(
+    ...section('Changed', [...byName.keys()], (name) => {
+      const m = byName.get(name)!;
+      return [
+        `    ${name}`,
+        `      expected: ${m.expected === null ? '(not in the signature)' : `${algo}:${m.expected}`}`,
+        `      actual:   ${m.actual === null ? '(not in the model)' : `${algo}:${m.actual}`}`,
+      ];
+    }),
+  );
+  lines.push(...section('Missing (signed but not found in the model)', r.missingFiles, (n) => [`    ${n}`]));
+  lines.push(
+    ...section('Extra (in the model but not signed; --ignore-unsigned-files skips them)', r.extraFiles, (n) => [`    ${n}`]),
+  );
+  return lines.join('\n');
+}
+
+/** Stable snake_case JSON for scripts. */
+export function reportToJson(r: VerificationReport, signature?: string): Record<string, unknown> {
+  return {
+    ok: r.ok,
+    ...(signature !== undefined ? { signature } : {}),
+    model_name: r.modelName,
+    predicate_type: r.predicateType,
+    format: r.format,
+    root_digest: r.rootDigest === null ? null : { sha256: r.rootDigest },
+    serialization: serializationToJson(r.serialization),
+    resource_count: r.resourceCount,
+    signer: { ...r.signer },
+    warnings: r.warnings,
+    mismatches: r.mismatches.map((m) => ({ name: m.name, expected: m.expected, actual: m.actual })),
+    missing_files: r.missingFiles,
+    extra_files: r.extraFiles,
+  };
+}

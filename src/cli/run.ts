@@ -1,0 +1,127 @@
+/**
+ * What every `sign <method>` / `verify <method>` command does around its signer or verifier:
+ * the common flags, hashing with progress, the success line, and one-line errors plus the
+ * per-file report. Method modules (key, certificate, sigstore, pkcs11) only build the signer
+ * or verifier.
+ */
+import type { Command } from 'commander';
+import * as signing from '../api/signing.js';
+import { readBundleFile } from '../bundle.js';
+import { ModelSigningError, errorMessage } from '../errors.js';
+import { resolveCliIgnorePaths, signatureIgnorePath } from '../model/ignore-paths.js';
+import type { Signer } from '../signers/types.js';
+import type { Verifier } from '../verifiers/types.js';
+import { mismatchSummary, verifyModel } from '../verify-model.js';
+import type { CliContext } from './context.js';
+import { EXIT_FAILURE, EXIT_USAGE, reportError } from './errors.js';
+import { addHashingOptions, addModelOptions, hashingConfigFromOptions, type HashingOptions, type ModelOptions } from './hashing-options.js';
+import { manifestToJson } from './manifest-json.js';
+import { setExitCode } from './program.js';
+import { progressReporter } from './progress.js';
+import { formatReport, reportToJson } from './report.js';
+
+export interface SignOptions extends HashingOptions {
+  signature: string;
+  json?: boolean;
+}
+export interface VerifyOptions extends ModelOptions {
+  signature: string;
+  ignoreUnsignedFiles?: boolean;
+  json?: boolean;
+}
+
+/** --signature (default model.sig, relative to the current directory), model and hashing flags, --json. */
+export function addSignOptions(cmd: Command): Command {
+  cmd.option('--signature <path>', 'Where to write the signature (relative to the current directory).', 'model.sig');
+  addModelOptions(cmd);
+  addHashingOptions(cmd);
+  return cmd.option('--json', 'Print the result (signed manifest summary) as JSON.');
+}
+
+/** --signature (required), model flags, --ignore-unsigned-files/--no-ignore-unsigned-files, --json. */
+export function addVerifyOptions(cmd: Command): Command {
+  cmd.requiredOption('--signature <path>', 'The signature file to verify.');
+  addModelOptions(cmd);
+  return cmd
+    .option('--ignore-unsigned-files', 'Check only the files the signature lists; ignore other local files.')
+    .option('--no-ignore-unsigned-files', 'Fail on local files the signature does not list (default).')
+    .option('--json', 'Print the verification report as JSON.');
+}
+
+function exitCodeFor(ctx: CliContext, prefix: string, e: unknown): number {
+  const code = reportError(ctx, prefix, e);
+  return e instanceof ModelSigningError && e.code === 'USAGE' ? EXIT_USAGE : code;
+}
+
+function jsonError(e: unknown): Record<string, unknown> {
+  return { ok: false, error: { code: e instanceof ModelSigningError ? e.code : 'INTERNAL', message: errorMessage(e) } };
+}
+
+export async function runSign(
+  ctx: CliContext,
+  cmd: Command,
+  modelPath: string,
+  o: SignOptions,
+  makeSigner: () => Promise<Signer> | Signer,
+): Promise<void> {
+  const progress = progressReporter(ctx, 'hashing');
+  try {
+    const signer = await makeSigner();
+    const sigRel = signatureIgnorePath(modelPath, o.signature, process.cwd());
+    const cfg = hashingConfigFromOptions(ctx, modelPath, o, sigRel !== null ? [sigRel] : []);
+    if (progress) cfg.setProgressHandler(progress.onProgress);
+    const { manifest } = await new signing.Config().useSigner(signer).setHashingConfig(cfg).sign(modelPath, o.signature);
+    progress?.done();
+    if (o.json) {
+      const m = manifestToJson(manifest);
+      ctx.print(JSON.stringify({ ok: true, signature: o.signature, ...m, resource_count: manifest.resources.length }, null, 2));
+    } else {
+      ctx.print('Signing succeeded');
+    }
+  } catch (e) {
+    progress?.done();
+    if (o.json) ctx.print(JSON.stringify(jsonError(e), null, 2));
+    setExitCode(cmd, exitCodeFor(ctx, 'Signing failed with error: ', e));
+  }
+}
+
+export async function runVerify(
+  ctx: CliContext,
+  cmd: Command,
+  modelPath: string,
+  o: VerifyOptions,
+  makeVerifier: () => Promise<Verifier> | Verifier,
+): Promise<void> {
+  const progress = progressReporter(ctx, 'hashing');
+  try {
+    const verifier = await makeVerifier();
+    const bundle = readBundleFile(o.signature);
+    const cwd = process.cwd();
+    const userIgnores = resolveCliIgnorePaths(modelPath, o.ignorePaths ?? [], cwd);
+    const sigRel = signatureIgnorePath(modelPath, o.signature, cwd);
+    const report = await verifyModel(modelPath, bundle, {
+      verifier,
+      ignoreUnsignedFiles: o.ignoreUnsignedFiles === true,
+      hashing: {
+        ignorePaths: [...userIgnores, ...(sigRel !== null ? [sigRel] : [])],
+        ignoreGitPaths: o.ignoreGitPaths !== false,
+        allowSymlinks: o.allowSymlinks === true,
+        ...(progress ? { onProgress: progress.onProgress } : {}),
+        onWarning: (m) => ctx.warn(m),
+      },
+    });
+    progress?.done();
+    if (o.json) ctx.print(JSON.stringify(reportToJson(report, o.signature), null, 2));
+    if (report.ok) {
+      if (!o.json) ctx.print('Verification succeeded');
+      return;
+    }
+    ctx.err(`Verification failed with error: ${mismatchSummary(report)}\n`);
+    if (!o.json) ctx.err(formatReport(report) + '\n');
+    setExitCode(cmd, EXIT_FAILURE);
+  } catch (e) {
+    progress?.done();
+    if (o.json) ctx.print(JSON.stringify(jsonError(e), null, 2));
+    setExitCode(cmd, exitCodeFor(ctx, 'Verification failed with error: ', e));
+  }
+}

@@ -2,7 +2,7 @@
 // tampering, a wrong identity, a look-alike identity and a wrong issuer are rejected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,39 @@ test('with no network at all (unshare -n), the TUF refresh fails fast and the em
     for (const v of VECTORS) assert.match(r.stdout, new RegExp(`OK ${v} ${IDENTITY}`));
     assert.match(r.stdout, /WARNINGS 2 could not refresh the Sigstore production trusted root from https:\/\/tuf-repo-cdn\.sigstore\.dev .*embedded/);
     assert.ok(ms < 20_000, `offline verification took ${ms} ms`);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test('offline fallbacks: a cached TUF target is preferred over the embedded root; staging uses its own root', { skip: skip || (unshareWorks() === true ? false : unshareWorks()) }, () => {
+  const cache = mkdtempSync(join(tmpdir(), 'ms-tuf-'));
+  try {
+    const targets = join(cache, 'model-signing', 'tuf', 'tuf-repo-cdn.sigstore.dev', 'targets');
+    mkdirSync(targets, { recursive: true });
+    writeFileSync(join(targets, 'trusted_root.json'), readFileSync(join(vectors, 'sigstore-trust', 'production', 'trusted_root.json')));
+    const script = (staging) => `
+      import { createSigstoreVerifier } from ${JSON.stringify(new URL('../dist/verifiers/sigstore.js', import.meta.url).href)};
+      import { readFileSync } from 'node:fs';
+      const b = JSON.parse(readFileSync(${JSON.stringify(join(mt, 'v1.1.0-sigstore', 'model.sig'))}, 'utf8'));
+      try {
+        const r = await createSigstoreVerifier({ identity: ${JSON.stringify(IDENTITY)}, oidcIssuer: ${JSON.stringify(ISSUER)}, useStaging: ${staging}, onWarning: (w) => console.log('WARNING', w) }).verify(b);
+        console.log('OK', r.signer.identity);
+      } catch (e) { console.log('FAILED', e.code, e.message); }`;
+    const run = (staging) => spawnSync('unshare', ['-n', process.execPath, '--input-type=module', '-e', script(staging)], {
+      encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache }, timeout: 60_000 });
+    const prod = run(false);
+    assert.match(prod.stdout, /WARNING .*using the cached copy .*tuf-repo-cdn\.sigstore\.dev\/targets\/trusted_root\.json/);
+    assert.match(prod.stdout, /OK stefanb@us\.ibm\.com/);
+    // A damaged cache is not fatal: the embedded root is used.
+    writeFileSync(join(targets, 'trusted_root.json'), '{not json');
+    const damaged = run(false);
+    assert.match(damaged.stdout, /WARNING .*embedded/);
+    assert.match(damaged.stdout, /OK stefanb@us\.ibm\.com/);
+    // The staging root does not trust public-good production certificates.
+    const staging = run(true);
+    assert.match(staging.stdout, /WARNING could not refresh the Sigstore staging trusted root from https:\/\/tuf-repo-cdn\.sigstage\.dev/);
+    assert.match(staging.stdout, /FAILED TRUST/);
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }

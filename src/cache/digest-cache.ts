@@ -170,6 +170,11 @@ export class DigestCache {
    */
   async save(o: DigestCacheSaveOptions): Promise<void> {
     if (!this.enabledFlag) return;
+    // Nothing new and nothing to prune (e.g. every lookup hit): leave the file alone, no lock.
+    if (this.loadedRoots.has(o.modelRoot) && ![...this.dirty.values()].some((e) => isUnderRoot(o.modelRoot, e.path))) {
+      const loaded = [...this.entries.values()].filter((e) => isUnderRoot(o.modelRoot, e.path));
+      if ((await this.prune(loaded, o.livePaths)).length === loaded.length) return;
+    }
     const file = cacheFileFor(this.dir, o.modelRoot);
     let lock;
     try {

@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import type { HashAlgorithm } from '../manifest.js';
 import type { HashTask } from '../hashing/types.js';
 import type { ModelFile } from '../model/types.js';
+import { ModelSigningError } from '../errors.js';
 import { DigestCache } from './digest-cache.js';
 import { nowNs, sameState, type CacheKey, type FileState } from './key.js';
 
@@ -62,6 +63,7 @@ export async function hashWithDigestCache(o: HashWithDigestCacheOptions): Promis
   // Taken before any byte is read: the reference point for the racy-timestamp rule.
   const hashStartedNs = nowNs();
   const fresh = missed.length > 0 ? await o.hash(missed.map((i) => o.items[i]!.task)) : [];
+  if (fresh.length !== missed.length) throw new ModelSigningError('INTERNAL', `hashing returned ${fresh.length} digests for ${missed.length} tasks`);
   // Record a digest only if the file still is what the walk saw (an edit hidden by restoring the
   // mtime still changes the ctime; the engine checks size and mtime only).
   const states = new Map<string, FileState | null>();

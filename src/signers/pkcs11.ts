@@ -1,5 +1,10 @@
-// Placeholder: signing with keys on PKCS #11 tokens is being built.
-import { ModelSigningError } from '../errors.js';
+/**
+ * The 'pkcs11-key' and 'pkcs11-certificate' methods: the same bundles as 'key' and 'certificate',
+ * signed by a private key that never leaves its PKCS #11 token.
+ */
+import { openTokenSigningKey } from '../pkcs11/token-key.js';
+import { CertificateSigner } from './certificate.js';
+import { EllipticKeySigner } from './key.js';
 import type { Signer } from './types.js';
 
 export interface Pkcs11SignerOptions {
@@ -15,9 +20,11 @@ export interface Pkcs11CertificateSignerOptions extends Pkcs11SignerOptions {
   certificateChain?: string[];
 }
 
-export async function createPkcs11Signer(_o: Pkcs11SignerOptions): Promise<Signer> {
-  throw new ModelSigningError('PKCS11', "the 'pkcs11-key' method is not available yet in this version");
+export async function createPkcs11Signer(o: Pkcs11SignerOptions): Promise<Signer> {
+  return new EllipticKeySigner(await openTokenSigningKey(o));
 }
-export async function createPkcs11CertificateSigner(_o: Pkcs11CertificateSignerOptions): Promise<Signer> {
-  throw new ModelSigningError('PKCS11', "the 'pkcs11-certificate' method is not available yet in this version");
+
+export async function createPkcs11CertificateSigner(o: Pkcs11CertificateSignerOptions): Promise<Signer> {
+  const key = await openTokenSigningKey(o);
+  return CertificateSigner.fromKey(key, { signingCertificate: o.signingCertificate, certificateChain: o.certificateChain ?? [] });
 }

@@ -30,6 +30,8 @@ export interface WalkOptions {
   onlyNames?: readonly string[];
   /** Warnings (symlink outside the model, cycles, ...). The library never prints. */
   onWarning?: (message: string) => void;
+  /** Stops a long walk (checked between directories). */
+  signal?: AbortSignal;
 }
 
 export interface WalkResult {

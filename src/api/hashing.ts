@@ -1,0 +1,280 @@
+/**
+ * The public hashing API (mirrors the reference's `model_signing.hashing`): choose a serialization,
+ * exclusions and the symlink policy, then hash a model into a Manifest.
+ *
+ * Pipeline: walkModel -> buildHashItems (one task per file or shard) -> digestItems (the one call
+ * to the engine; a digest cache plugs in there) -> makeManifest.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { ModelSigningError } from '../errors.js';
+import {
+  DEFAULT_SHARD_SIZE,
+  isHashAlgorithm,
+  makeManifest,
+  parseHashAlgorithm,
+  shardName,
+  type HashAlgorithm,
+  type Manifest,
+  type ResourceDescriptor,
+  type Serialization,
+} from '../manifest.js';
+import { hashTasks } from '../hashing/engine.js';
+import type { HashProgress, HashTask } from '../hashing/types.js';
+import { walkModel } from '../model/walk.js';
+import type { ModelFile, WalkResult } from '../model/types.js';
+import { GIT_IGNORE_PATHS, resolveApiIgnorePaths, validateIgnorePath } from '../model/ignore-paths.js';
+import { nameInside, normaliseRelative, sortByName, sortNames } from '../model/names.js';
+
+export type { HashProgress } from '../hashing/types.js';
+
+export interface SerializationOptions {
+  /** `sha256` (default), `blake2b` (or the reference's spelling `blake2`), `blake3`. */
+  hashAlgorithm?: HashAlgorithm | 'blake2';
+  /** Read buffer size in bytes (default: the engine's). */
+  chunkSize?: number;
+  /** Hashing threads (default: one per core). */
+  maxWorkers?: number;
+  /** Sets the symlink policy when given. */
+  allowSymlinks?: boolean;
+  /** Added to the ignore paths when given. */
+  ignorePaths?: string[];
+}
+export interface ShardSerializationOptions extends SerializationOptions {
+  /** Bytes per shard (default 1,000,000,000). */
+  shardSize?: number;
+}
+
+/** One unit of work with what the walk saw of its file, and the resource name it produces. */
+export interface HashItem {
+  name: string;
+  task: HashTask;
+  file: ModelFile;
+}
+
+/** More tasks than this would exhaust memory long before hashing ends (e.g. 8-byte shards of a big file). */
+export const MAX_HASH_TASKS = 10_000_000;
+
+/** Files: one task per file (empty files too). Shards: `shardSize` ranges; empty files give none. */
+export function buildHashItems(files: readonly ModelFile[], s: Serialization): HashItem[] {
+  const noFollow = !s.allowSymlinks;
+  const task = (f: ModelFile, start: number, end: number): HashTask => ({
+    name: f.name,
+    path: f.path,
+    start,
+    end,
+    expectedSize: f.size,
+    expectedMtimeNs: f.mtimeNs,
+    noFollow,
+  });
+  if (s.method === 'files') {
+    checkTaskCount(files.length, s);
+    return files.map((f) => ({ name: f.name, task: task(f, 0, f.size), file: f }));
+  }
+  const size = s.shardSize;
+  checkTaskCount(
+    files.reduce((n, f) => n + Math.ceil(f.size / size), 0),
+    s,
+  );
+  const items: HashItem[] = [];
+  for (const f of files) {
+    for (let start = 0; start < f.size; start += size) {
+      const end = Math.min(start + size, f.size);
+      items.push({ name: shardName(f.name, start, end), task: task(f, start, end), file: f });
+    }
+  }
+  return items;
+}
+
+function checkTaskCount(n: number, s: Serialization): void {
+  if (n <= MAX_HASH_TASKS) return;
+  const hint = s.method === 'shards' ? `; use a larger shard size than ${s.shardSize}` : '';
+  throw new ModelSigningError('USAGE', `the model would need ${n} digests, more than the limit of ${MAX_HASH_TASKS}${hint}`);
+}
+
+export class Config {
+  private method: 'files' | 'shards' = 'files';
+  private algorithm: HashAlgorithm = 'sha256';
+  private shardSize = DEFAULT_SHARD_SIZE;
+  private chunkSize: number | undefined;
+  private maxWorkers: number | undefined;
+  private allowSymlinks = false;
+  /** As given: model-relative, or absolute (resolved against the model when hashing). */
+  private ignorePaths: string[] = [];
+  private ignoreGit = true;
+  private onProgress: ((p: HashProgress) => void) | undefined;
+  private onWarning: ((message: string) => void) | undefined;
+  private signal: AbortSignal | undefined;
+
+  useFileSerialization(o: SerializationOptions = {}): this {
+    this.applyCommon(o);
+    this.method = 'files';
+    return this;
+  }
+
+  useShardSerialization(o: ShardSerializationOptions = {}): this {
+    const shardSize = o.shardSize ?? DEFAULT_SHARD_SIZE;
+    if (!(typeof shardSize === 'number' && Number.isSafeInteger(shardSize) && shardSize > 0)) {
+      throw new ModelSigningError('USAGE', `shardSize must be a positive safe integer, got ${String(shardSize)}`);
+    }
+    this.applyCommon(o);
+    this.method = 'shards';
+    this.shardSize = shardSize;
+    return this;
+  }
+
+  /** Replaces the ignore paths (model-relative, or absolute inside the model). */
+  setIgnoredPaths(o: { paths: readonly string[]; ignoreGitPaths?: boolean }): this {
+    this.ignorePaths = checkIgnoreEntries(o.paths);
+    this.ignoreGit = o.ignoreGitPaths !== false;
+    return this;
+  }
+
+  /** Adds ignore paths; also accepts the `{ paths }` form of setIgnoredPaths. */
+  addIgnoredPaths(paths: readonly string[] | { paths: readonly string[] }): this {
+    const list = Array.isArray(paths) ? paths : (paths as { paths: readonly string[] }).paths;
+    this.ignorePaths = [...this.ignorePaths, ...checkIgnoreEntries(list)];
+    return this;
+  }
+
+  setAllowSymlinks(allow: boolean): this {
+    this.allowSymlinks = allow === true;
+    return this;
+  }
+
+  setProgressHandler(fn: (p: HashProgress) => void): this {
+    this.onProgress = fn;
+    return this;
+  }
+
+  setWarningHandler(fn: (message: string) => void): this {
+    this.onWarning = fn;
+    return this;
+  }
+
+  setAbortSignal(s: AbortSignal): this {
+    this.signal = s;
+    return this;
+  }
+
+  /**
+   * For verification: hash exactly as a signature's serialization says (method, algorithm, shard
+   * size, symlink policy, ignore paths). The default git exclusions stay on, as in the reference.
+   */
+  static fromSerialization(s: Serialization): Config {
+    const cfg = new Config();
+    if (!isHashAlgorithm(s.hashType)) throw new ModelSigningError('USAGE', `unknown hash algorithm '${String(s.hashType)}'`);
+    if (s.method === 'shards') cfg.useShardSerialization({ hashAlgorithm: s.hashType, shardSize: s.shardSize });
+    else if (s.method === 'files') cfg.useFileSerialization({ hashAlgorithm: s.hashType });
+    else throw new ModelSigningError('USAGE', `unknown serialization method '${String((s as { method: unknown }).method)}'`);
+    cfg.setAllowSymlinks(s.allowSymlinks === true);
+    cfg.setIgnoredPaths({ paths: (s.ignorePaths ?? []).map(validateIgnorePath) });
+    return cfg;
+  }
+
+  /**
+   * What will be recorded. Absolute ignore paths are only known relative to a model, so they
+   * appear in the manifest returned by hash(), not here.
+   */
+  get serialization(): Serialization {
+    const user = this.ignorePaths.filter((p) => !isAbsolute(p)).map((p) => normaliseRelative(p)!);
+    return this.serializationWith(user);
+  }
+
+  get ignoreGitPaths(): boolean {
+    return this.ignoreGit;
+  }
+
+  async hash(modelPath: string, o: { filesToHash?: readonly string[] } = {}): Promise<Manifest> {
+    if (o.filesToHash) {
+      const root = resolve(modelPath);
+      const names = o.filesToHash.map((p) => {
+        const n = isAbsolute(p) ? nameInside(root, p) : p;
+        if (n === null) throw new ModelSigningError('USAGE', `file to hash '${p}' is outside the model '${modelPath}'`);
+        return n;
+      });
+      const { missing: _missing, ...manifest } = await this.hashSelected(modelPath, names);
+      return manifest;
+    }
+    return (await this.run(modelPath, undefined)).manifest;
+  }
+
+  /**
+   * Hashes only these canonical model-relative names (verification with ignore-unsigned-files).
+   * Names that do not exist are returned in `missing` rather than failing.
+   */
+  async hashSelected(modelPath: string, names: readonly string[]): Promise<Manifest & { missing: string[] }> {
+    const { manifest, walk } = await this.run(modelPath, names);
+    return { ...manifest, missing: walk.missing };
+  }
+
+  private async run(modelPath: string, onlyNames: readonly string[] | undefined): Promise<{ manifest: Manifest; walk: WalkResult }> {
+    const user = resolveApiIgnorePaths(modelPath, this.ignorePaths);
+    const serialization = this.serializationWith(user);
+    const walk = await walkModel(modelPath, {
+      ignorePaths: user,
+      ignoreGitPaths: this.ignoreGit,
+      allowSymlinks: this.allowSymlinks,
+      onWarning: this.onWarning,
+      onlyNames,
+      signal: this.signal,
+    });
+    const items = buildHashItems(walk.files, serialization);
+    if (items.length === 0 && onlyNames === undefined) {
+      // Only reachable with shards: every file is empty, and empty files have no shards.
+      throw new ModelSigningError('MODEL', `model '${modelPath}' has nothing to sign: all its files are empty, and shard serialization records no shards for empty files`);
+    }
+    const digests = await this.digestItems(items, walk);
+    const resources: ResourceDescriptor[] = items.map((it, i) => ({ name: it.name, algorithm: serialization.hashType, digest: digests[i]!.toString('hex') }));
+    // Pre-sorted by UTF-8 bytes (= code points) so makeManifest's own sort has nothing left to do.
+    return { manifest: makeManifest(walk.modelName, serialization, sortByName(resources)), walk };
+  }
+
+  /** The one place digests are computed (the extension point for a digest cache). */
+  private digestItems(items: readonly HashItem[], _walk: WalkResult): Promise<Buffer[]> {
+    return hashTasks(
+      items.map((it) => it.task),
+      { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress: this.onProgress, signal: this.signal },
+    );
+  }
+
+  private serializationWith(userIgnorePaths: readonly string[]): Serialization {
+    const ignorePaths = sortNames([...userIgnorePaths, ...(this.ignoreGit ? GIT_IGNORE_PATHS : [])]);
+    const common = { hashType: this.algorithm, allowSymlinks: this.allowSymlinks, ignorePaths };
+    return this.method === 'shards' ? { method: 'shards', shardSize: this.shardSize, ...common } : { method: 'files', ...common };
+  }
+
+  private applyCommon(o: SerializationOptions): void {
+    const algorithm = o.hashAlgorithm ?? 'sha256';
+    if (typeof algorithm !== 'string') throw new ModelSigningError('USAGE', `hashAlgorithm must be a string, got ${typeof algorithm}`);
+    this.algorithm = parseHashAlgorithm(algorithm);
+    this.chunkSize = positiveInteger('chunkSize', o.chunkSize);
+    this.maxWorkers = positiveInteger('maxWorkers', o.maxWorkers);
+    if (o.allowSymlinks !== undefined) this.setAllowSymlinks(o.allowSymlinks);
+    if (o.ignorePaths !== undefined) this.addIgnoredPaths(o.ignorePaths);
+  }
+}
+
+/** Hashes with the defaults: file serialization, SHA-256, git paths excluded, symlinks refused. */
+export function hash(modelPath: string): Promise<Manifest> {
+  return new Config().hash(modelPath);
+}
+
+function positiveInteger(what: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) return v;
+  throw new ModelSigningError('USAGE', `${what} must be a positive integer, got ${String(v)}`);
+}
+
+/** Relative entries are checked now (early, clear errors); absolute ones when the model is known. */
+function checkIgnoreEntries(paths: readonly string[]): string[] {
+  if (!Array.isArray(paths)) throw new ModelSigningError('USAGE', 'ignore paths must be an array of strings');
+  for (const p of paths) {
+    if (typeof p !== 'string' || p === '') throw new ModelSigningError('USAGE', 'ignore path must be a non-empty string');
+    if (isAbsolute(p)) continue;
+    const n = normaliseRelative(p);
+    if (n === null) throw new ModelSigningError('USAGE', `ignore path '${p}' is outside the model`);
+    if (n === '') throw new ModelSigningError('USAGE', `ignore path '${p}' is the model itself`);
+    validateIgnorePath(n);
+  }
+  return [...paths];
+}

@@ -15,7 +15,7 @@ type PKCS11 = InstanceType<Pkcs11Js['PKCS11']>;
 /** The PIN from the URI (known) or from asking the user once (ask; undefined: nobody to ask). */
 export interface PinSupplier {
   known(): string | undefined;
-  ask(): Promise<string | undefined>;
+  ask(tokenLabel: string): Promise<string | undefined>;
 }
 
 const KEY_TYPES: Record<number, string> = { 0: 'RSA', 1: 'DSA', 2: 'DH', 3: 'EC', 0x40: 'EdDSA', 0x41: 'Montgomery' };
@@ -176,7 +176,7 @@ export class TokenSession {
       this.login(undefined);
       return;
     }
-    const p = pin.known() ?? (await pin.ask());
+    const p = pin.known() ?? (await pin.ask(this.tokenLabel));
     if (p === undefined) {
       throw new ModelSigningError(
         'PKCS11',

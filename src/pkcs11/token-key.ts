@@ -19,8 +19,8 @@ export interface TokenKeyOptions {
   pkcs11Uri: string;
   /** Extra directories to search for `module-name`, before the system ones. */
   modulePaths?: string[];
-  /** Asked (once) when the token needs a PIN and the URI carries none. */
-  pinPrompt?: () => Promise<string>;
+  /** Asked (once, with the token's label) when the token needs a PIN and the URI carries none. */
+  pinPrompt?: (tokenLabel: string) => Promise<string>;
 }
 
 export interface TokenKey {
@@ -45,9 +45,9 @@ async function prepare(o: TokenKeyOptions): Promise<Target> {
   let pin = pinFromUri(uri);
   const pinSupplier: PinSupplier = {
     known: () => pin,
-    ask: async () => {
+    ask: async (tokenLabel: string) => {
       if (pin === undefined && o.pinPrompt) {
-        const answer = await o.pinPrompt();
+        const answer = await o.pinPrompt(tokenLabel);
         if (answer === '') throw new ModelSigningError('PKCS11', 'no PIN entered');
         pin = answer;
       }
@@ -197,7 +197,7 @@ export async function readTokenPublicKey(o: TokenKeyOptions): Promise<TokenKey> 
     const p = s.p11js;
     if (t.pin.known() !== undefined) await s.loginWith(t.pin);
     let pub = one(s, t, p.CKO_PUBLIC_KEY, 'public key');
-    if (!pub && !s.isLoggedIn && s.loginRequired && (t.pin.known() !== undefined || (await t.pin.ask()) !== undefined)) {
+    if (!pub && !s.isLoggedIn && s.loginRequired && (t.pin.known() !== undefined || (await t.pin.ask(s.tokenLabel)) !== undefined)) {
       await s.loginWith(t.pin);
       pub = one(s, t, p.CKO_PUBLIC_KEY, 'public key');
     }

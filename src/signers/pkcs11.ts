@@ -13,7 +13,7 @@ export interface Pkcs11SignerOptions {
   /** Extra directories to search for `module-name`. */
   modulePaths?: string[];
   /** Asked when the URI carries no PIN (the CLI prompts on a terminal). */
-  pinPrompt?: () => Promise<string>;
+  pinPrompt?: (tokenLabel: string) => Promise<string>;
 }
 export interface Pkcs11CertificateSignerOptions extends Pkcs11SignerOptions {
   signingCertificate: string;

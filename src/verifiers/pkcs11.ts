@@ -9,7 +9,7 @@ export interface Pkcs11KeyVerifierOptions {
   /** Extra directories to search for `module-name`. */
   modulePaths?: string[];
   /** Asked when the token must be logged into and the URI carries no PIN. */
-  pinPrompt?: () => Promise<string>;
+  pinPrompt?: (tokenLabel: string) => Promise<string>;
 }
 
 export async function createPkcs11KeyVerifier(o: Pkcs11KeyVerifierOptions): Promise<Verifier> {

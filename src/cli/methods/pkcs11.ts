@@ -1,11 +1,124 @@
-// Placeholder until the PKCS #11 methods land.
-import type { Command } from 'commander';
+/**
+ * `sign pkcs11-key`, `sign pkcs11-certificate`, `verify pkcs11-key`: keys on a PKCS #11 token named
+ * by an RFC 7512 URI. When the URI has no PIN and we run in a terminal, the PIN is asked for on
+ * the terminal without echo.
+ */
+import { openSync, writeSync } from 'node:fs';
+import tty from 'node:tty';
+import { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { notAvailableCommand } from './stub.js';
+import { collect } from '../collect.js';
+import { ModelSigningError } from '../../errors.js';
+import { createPkcs11CertificateSigner, createPkcs11Signer } from '../../signers/pkcs11.js';
+import { createPkcs11KeyVerifier } from '../../verifiers/pkcs11.js';
+import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
+
+const URI_HELP = 'RFC 7512 URI of the key, e.g. "pkcs11:token=mytoken;object=mykey?module-name=softhsm2&pin-source=/path/pin".';
+
+/**
+ * Reads a line from the controlling terminal with echo off. Node has no getpass(); raw mode on
+ * /dev/tty (not stdin, which may be redirected) is the portable way, so the few key cases are
+ * handled here: Enter ends, Backspace deletes, Ctrl-C / Ctrl-D cancel.
+ */
+function readHiddenLine(prompt: string): Promise<string> {
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    return Promise.reject(new ModelSigningError('PKCS11', 'cannot open the terminal to ask for the PIN: add pin-source=<file> to the URI'));
+  }
+  const input = new tty.ReadStream(fd);
+  input.setRawMode(true); // before the prompt, so nothing typed after seeing it is echoed
+  writeSync(fd, prompt);
+  return new Promise<string>((resolve, reject) => {
+    let pin = '';
+    const finish = (err?: Error): void => {
+      input.removeListener('data', onData);
+      input.setRawMode(false);
+      try {
+        writeSync(fd, '\n');
+      } catch {
+        // the terminal went away; the result still stands
+      }
+      input.destroy(); // closes fd
+      if (err) reject(err);
+      else resolve(pin);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003' || ch === '\u0004') return finish(new ModelSigningError('PKCS11', 'PIN entry cancelled'));
+        if (ch === '\u007f' || ch === '\b') pin = [...pin].slice(0, -1).join('');
+        else if (ch >= ' ') pin += ch;
+      }
+    };
+    input.on('data', onData);
+    input.once('error', (e) => {
+      reject(new ModelSigningError('PKCS11', `cannot read the PIN from the terminal: ${e.message}`));
+    });
+  });
+}
+
+/** A PIN prompt only when a person can answer it. */
+function pinPrompt(): ((tokenLabel: string) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return (label) => readHiddenLine(`Enter the user PIN of PKCS #11 token '${label}': `);
+}
+
+function warnAboutPinValue(ctx: CliContext, uri: string): void {
+  if (/[?&]pin-value=/.test(uri)) {
+    ctx.warn('the PIN in pin-value is visible to other users of this machine (process list, shell history); prefer pin-source=<file>');
+  }
+}
 
 export function signCommands(ctx: CliContext): Command[] {
-  return [notAvailableCommand(ctx, 'pkcs11-key', 'Signing'), notAvailableCommand(ctx, 'pkcs11-certificate', 'Signing')];
+  const keyCmd = new Command('pkcs11-key')
+    .description('Sign with an EC private key on a PKCS #11 token (P-256, P-384 or P-521).')
+    .argument('<MODEL_PATH>', 'Model directory or file.')
+    .requiredOption('--pkcs11-uri <uri>', URI_HELP)
+    .helpOption('-h, --help', 'Show this message and exit.');
+  addSignOptions(keyCmd);
+  keyCmd.action((modelPath: string, o: SignOptions & { pkcs11Uri: string }, c: Command) => {
+    warnAboutPinValue(ctx, o.pkcs11Uri);
+    const prompt = pinPrompt();
+    return runSign(ctx, c, modelPath, o, () => createPkcs11Signer({ pkcs11Uri: o.pkcs11Uri, ...(prompt ? { pinPrompt: prompt } : {}) }));
+  });
+
+  const certCmd = new Command('pkcs11-certificate')
+    .description('Sign with an EC private key on a PKCS #11 token and its signing certificate (PEM).')
+    .argument('<MODEL_PATH>', 'Model directory or file.')
+    .requiredOption('--pkcs11-uri <uri>', URI_HELP)
+    .requiredOption('--signing-certificate <path>', 'PEM signing (leaf) certificate of the token key.')
+    .option('--certificate-chain <path>', 'PEM file of intermediate certificates to embed (repeatable).', collect)
+    .helpOption('-h, --help', 'Show this message and exit.');
+  addSignOptions(certCmd);
+  type CertOpts = SignOptions & { pkcs11Uri: string; signingCertificate: string; certificateChain?: string[] };
+  certCmd.action((modelPath: string, o: CertOpts, c: Command) => {
+    warnAboutPinValue(ctx, o.pkcs11Uri);
+    const prompt = pinPrompt();
+    return runSign(ctx, c, modelPath, o, () =>
+      createPkcs11CertificateSigner({
+        pkcs11Uri: o.pkcs11Uri,
+        signingCertificate: o.signingCertificate,
+        certificateChain: o.certificateChain ?? [],
+        ...(prompt ? { pinPrompt: prompt } : {}),
+      }),
+    );
+  });
+  return [keyCmd, certCmd];
 }
+
 export function verifyCommands(ctx: CliContext): Command[] {
-  return [notAvailableCommand(ctx, 'pkcs11-key', 'Verification')];
+  const cmd = new Command('pkcs11-key')
+    .description('Verify with the EC public key read from a PKCS #11 token.')
+    .argument('<MODEL_PATH>', 'Model directory or file.')
+    .requiredOption('--pkcs11-uri <uri>', URI_HELP)
+    .helpOption('-h, --help', 'Show this message and exit.');
+  addVerifyOptions(cmd);
+  cmd.action((modelPath: string, o: VerifyOptions & { pkcs11Uri: string }, c: Command) => {
+    warnAboutPinValue(ctx, o.pkcs11Uri);
+    const prompt = pinPrompt();
+    return runVerify(ctx, c, modelPath, o, () => createPkcs11KeyVerifier({ pkcs11Uri: o.pkcs11Uri, ...(prompt ? { pinPrompt: prompt } : {}) }));
+  });
+  return [cmd];
 }

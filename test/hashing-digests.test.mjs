@@ -125,3 +125,22 @@ test('hashBuffer matches the tools and the engine', async (t) => {
 test('no tasks: empty result', async () => {
   assert.deepEqual(await hashTasks([], { algorithm: 'sha256' }), []);
 });
+
+test('concurrent calls (shared pool and a temporary one) each get their own digests', async (t) => {
+  const dir = tempDir(t);
+  const a = writeRandom(path.join(dir, 'a'), 17 * 1024 * 1024);
+  const b = writeRandom(path.join(dir, 'b'), 18 * 1024 * 1024 + 1);
+  const [da, db, dc] = await Promise.all([
+    hashTasks([taskFor(a), taskFor(b)], { algorithm: 'sha256' }),
+    hashTasks([taskFor(b), taskFor(a)], { algorithm: 'blake3' }),
+    hashTasks([taskFor(a, 'a', [1, 17 * 1024 * 1024 - 1]), taskFor(b)], { algorithm: 'blake2b', chunkSize: 100000 }),
+  ]);
+  for (const [algorithm, got, want] of [
+    ['sha256', da, [[a], [b]]],
+    ['blake3', db, [[b], [a]]],
+    ['blake2b', dc, [[a, 1, 17 * 1024 * 1024 - 1], [b]]],
+  ]) {
+    if (toolMissing(algorithm)) continue;
+    assert.deepEqual(got.map(hex), want.map(([f, s, e]) => toolDigest(algorithm, f, s, e)), algorithm);
+  }
+});

@@ -118,18 +118,20 @@ test('the pool does not keep the process alive, after success or after an error'
   const file = writeRandom(path.join(dir, 'f'), FILLER);
   const engine = new URL('../dist/hashing/engine.js', import.meta.url).href;
   const script = `
-    import { hashTasks } from ${JSON.stringify(engine)};
+    import { hashTasks, prepareHashing } from ${JSON.stringify(engine)};
+    prepareHashing(); // an idle, prepared pool must not keep the process alive either
     import fs from 'node:fs';
     const st = fs.statSync(${JSON.stringify(file)}, { bigint: true });
     const task = { name: 'f', path: ${JSON.stringify(file)}, start: 0, end: Number(st.size), expectedSize: Number(st.size), expectedMtimeNs: st.mtimeNs, noFollow: true };
     const d = await hashTasks([task, { ...task, name: 'g' }], { algorithm: 'sha256' });
     console.log(d.length);
     await hashTasks([task, { ...task, name: 'missing', path: task.path + '.missing' }], { algorithm: 'sha256' }).catch((e) => console.log(e.code));
+    console.log((await hashTasks([task, { ...task, name: 'again' }], { algorithm: 'blake3' })).length);
   `;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
   assert.equal(r.error, undefined, 'the child must exit on its own');
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n'), ['2', 'IO']);
+  assert.deepEqual(r.stdout.trim().split('\n'), ['2', 'IO', '2']);
 });
 
 test('bad options are usage errors', async () => {

@@ -4,25 +4,21 @@
  * hashed on the calling thread, because starting workers would cost more than the hashing.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
-import { ModelSigningError, type ErrorCode } from '../errors.js';
+import { ModelSigningError } from '../errors.js';
 import type { HashOptions, HashProgress, HashTask } from './types.js';
 import { loadHasherFactory } from './backends.js';
 import { alignedBuffer, normaliseChunkSize } from './aligned-buffer.js';
 import { hashTaskSync } from './read-task.js';
 import { planBatches, taskBytes } from './schedule.js';
-import type { BatchRequest, WorkerConfig, WorkerReply } from './protocol.js';
+import type { BatchConfig } from './protocol.js';
+import { HashPool } from './pool.js';
 
 /** Below both limits the job runs on the calling thread (a worker costs tens of ms to start). */
 export const INLINE_MAX_BYTES = 16 * 1024 * 1024;
 export const INLINE_MAX_TASKS = 512;
 const PROGRESS_INTERVAL_MS = 100;
-const WORKER_URL = new URL('./worker.js', import.meta.url);
-// Workers inherit the process's flags, but some only make sense for a main script
-// (`node --input-type=module -e ...` would make every worker fail to start).
-const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
 
 /** Raw digest of each task, in task order. */
 export async function hashTasks(tasks: readonly HashTask[], opts: HashOptions): Promise<Buffer[]> {
@@ -80,7 +76,26 @@ async function hashInline(
   return out;
 }
 
-function hashWithWorkers(
+let shared: HashPool | undefined;
+
+/**
+ * Starts the shared worker pool now, so that worker start-up (tens of ms) overlaps whatever the
+ * caller does before hashTasks (walking the model). Idle workers never keep the process alive.
+ */
+export function prepareHashing(opts: { maxWorkers?: number } = {}): void {
+  sharedPool().grow(opts.maxWorkers ?? availableParallelism());
+}
+
+function sharedPool(): HashPool {
+  if (!shared || shared.closed) {
+    shared = new HashPool((p) => {
+      if (shared === p) shared = undefined;
+    });
+  }
+  return shared;
+}
+
+async function hashWithWorkers(
   tasks: readonly HashTask[],
   algorithm: HashAlgorithm,
   chunkSize: number,
@@ -90,64 +105,27 @@ function hashWithWorkers(
   native: boolean,
 ): Promise<Buffer[]> {
   const batches = planBatches(tasks);
-  const poolSize = Math.min(maxWorkers, batches.length);
+  const workers = Math.min(maxWorkers, batches.length);
   // With a core to spare (one big file, or fewer workers than cores), let a libuv thread read
   // block i+1 while block i is hashed; with every core busy, plain sync reads are faster.
-  const spareCore = poolSize < availableParallelism();
-  const cfg: WorkerConfig = { algorithm, chunkSize, overlapMinBytes: spareCore ? 2 * chunkSize : 0, native };
-  const results: Buffer[] = new Array<Buffer>(tasks.length);
-  const workers: Worker[] = [];
-
-  return new Promise<Buffer[]>((resolve, reject) => {
-    let next = 0;
-    let pending = 0;
-    let settled = false;
-    const finish = (err: unknown, value?: Buffer[]): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      // terminate() stops a worker at once, even inside a read loop; nothing keeps the process alive after.
-      void Promise.all(workers.map((w) => w.terminate())).finally(() => (err ? reject(err) : resolve(value!)));
-    };
-    const onAbort = (): void => finish(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    const dispatch = (w: Worker): void => {
-      if (next >= batches.length) return;
-      const id = next++;
-      const req: BatchRequest = { id, tasks: batches[id]!.map((i) => tasks[i]!) };
-      pending++;
-      w.postMessage(req);
-    };
-
-    for (let k = 0; k < poolSize; k++) {
-      const w = new Worker(WORKER_URL, { workerData: cfg, execArgv: WORKER_EXEC_ARGV });
-      workers.push(w);
-      w.on('message', (m: WorkerReply) => {
-        if (settled) return;
-        if (m.type === 'progress') {
-          progress.add(m.bytes, 0);
-        } else if (m.type === 'error') {
-          finish(new ModelSigningError(m.code as ErrorCode, m.message));
-        } else {
-          const batch = batches[m.id]!;
-          for (let j = 0; j < batch.length; j++) {
-            const start = j * m.digestSize;
-            results[batch[j]!] = Buffer.from(m.digests.buffer, m.digests.byteOffset + start, m.digestSize);
-          }
-          progress.add(0, batch.length);
-          pending--;
-          if (next < batches.length) dispatch(w);
-          else if (pending === 0) finish(null, results);
-        }
-      });
-      w.on('error', (e) => finish(new ModelSigningError('INTERNAL', `hashing worker failed: ${e.message}`, { cause: e })));
-      w.on('exit', (code) => {
-        if (!settled) finish(new ModelSigningError('INTERNAL', `hashing worker exited unexpectedly (code ${code})`));
-      });
-      dispatch(w);
-    }
-  });
+  const spareCore = workers < availableParallelism();
+  const cfg: BatchConfig = { algorithm, chunkSize, overlapMinBytes: spareCore ? 2 * chunkSize : 0, native };
+  // One call at a time per pool: a concurrent call gets a pool of its own, closed afterwards.
+  const own = sharedPool().busy ? new HashPool() : undefined;
+  const pool = own ?? sharedPool();
+  try {
+    return await pool.run({
+      tasks,
+      batches,
+      cfg,
+      workers,
+      signal,
+      onBytes: (n) => progress.add(n, 0),
+      onTasksDone: (n) => progress.add(0, n),
+    });
+  } finally {
+    if (own) await own.close();
+  }
 }
 
 /** Aggregates progress and reports it at most every ~100 ms, and once at the end. */

@@ -2,20 +2,21 @@
 import type { HashAlgorithm } from '../manifest.js';
 import type { HashTask } from './types.js';
 
-export interface WorkerConfig {
+/** How to hash; sent with every batch, since a pooled worker serves calls with different options. */
+export interface BatchConfig {
   algorithm: HashAlgorithm;
   chunkSize: number;
   /** Use double-buffered async reads for tasks of at least this many bytes (0: never). */
   overlapMinBytes: number;
-  /** Force the portable backends (tests). */
+  /** false forces the portable backends (tests). */
   native: boolean;
 }
 
-/** A batch of tasks; the reply carries their digests concatenated, in batch order. */
-export interface BatchRequest {
-  id: number;
-  tasks: HashTask[];
-}
+export type WorkerRequest =
+  /** A batch of tasks; the reply carries their digests concatenated, in batch order. */
+  | { type: 'batch'; id: number; cfg: BatchConfig; tasks: HashTask[] }
+  /** The call is over: drop the read buffers so an idle pool holds no big memory. */
+  | { type: 'release' };
 
 export type WorkerReply =
   | { type: 'done'; id: number; digests: Uint8Array; digestSize: number }

@@ -1,19 +1,28 @@
 /** Hashing worker: receives batches of tasks, replies with their digests. One reused aligned buffer. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadHasherFactory } from './backends.js';
+import { parentPort } from 'node:worker_threads';
+import { loadHasherFactory, type HasherFactory } from './backends.js';
 import { alignedBuffer } from './aligned-buffer.js';
 import { hashTaskOverlapped, hashTaskSync } from './read-task.js';
 import { isModelSigningError, errorMessage } from '../errors.js';
-import type { BatchRequest, WorkerConfig, WorkerReply } from './protocol.js';
+import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
 
 const PROGRESS_INTERVAL_MS = 100;
-
 const port = parentPort!;
-const cfg = workerData as WorkerConfig;
-// Not awaited at top level: the message listener must be attached at once so no batch waits on a race.
-const hasherReady = loadHasherFactory(cfg.algorithm, { native: cfg.native });
-const buf = alignedBuffer(cfg.chunkSize);
-let second: Buffer | undefined; // only allocated if an overlapped read is needed
+
+const factories = new Map<string, Promise<HasherFactory>>();
+function factoryFor(cfg: BatchConfig): Promise<HasherFactory> {
+  const key = `${cfg.algorithm}/${cfg.native}`;
+  let f = factories.get(key);
+  if (!f) factories.set(key, (f = loadHasherFactory(cfg.algorithm, { native: cfg.native })));
+  return f;
+}
+
+// Read buffers, kept across batches of one call and dropped on 'release'.
+let bufs: Buffer[] = [];
+function buffer(i: number, size: number): Buffer {
+  if (bufs[i]?.length !== size) bufs[i] = alignedBuffer(size);
+  return bufs[i]!;
+}
 
 let unreported = 0;
 let lastReport = Date.now();
@@ -28,28 +37,32 @@ function flushProgress(now = Date.now()): void {
   lastReport = now;
 }
 
-async function run(req: BatchRequest): Promise<WorkerReply> {
-  const newHasher = await hasherReady;
+async function run(id: number, cfg: BatchConfig, tasks: readonly WorkerRequestTask[]): Promise<WorkerReply> {
+  const newHasher = await factoryFor(cfg);
+  const buf = buffer(0, cfg.chunkSize);
   let out: Buffer | undefined;
   let size = 0;
-  for (let i = 0; i < req.tasks.length; i++) {
-    const t = req.tasks[i]!;
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
     const big = cfg.overlapMinBytes > 0 && t.end - t.start >= cfg.overlapMinBytes;
-    const d = big
-      ? await hashTaskOverlapped(t, [buf, (second ??= alignedBuffer(cfg.chunkSize))], newHasher, onBytes)
-      : hashTaskSync(t, buf, newHasher, onBytes);
+    const d = big ? await hashTaskOverlapped(t, [buf, buffer(1, cfg.chunkSize)], newHasher, onBytes) : hashTaskSync(t, buf, newHasher, onBytes);
     if (!out) {
       size = d.length;
-      out = Buffer.allocUnsafe(size * req.tasks.length);
+      out = Buffer.allocUnsafe(size * tasks.length);
     }
     d.copy(out, i * size);
   }
   flushProgress();
-  return { type: 'done', id: req.id, digests: out ?? new Uint8Array(0), digestSize: size };
+  return { type: 'done', id, digests: out ?? new Uint8Array(0), digestSize: size };
 }
+type WorkerRequestTask = Extract<WorkerRequest, { type: 'batch' }>['tasks'][number];
 
-port.on('message', (req: BatchRequest) => {
-  run(req).then(
+port.on('message', (req: WorkerRequest) => {
+  if (req.type === 'release') {
+    bufs = [];
+    return;
+  }
+  run(req.id, req.cfg, req.tasks).then(
     (reply) => port.postMessage(reply),
     (e: unknown) => {
       flushProgress();

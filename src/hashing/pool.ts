@@ -1,0 +1,135 @@
+/**
+ * A pool of hashing workers. It serves one call at a time; between calls its workers are unref'd
+ * (they never keep the process alive) and hold no read buffers, and after a few idle seconds the
+ * pool shuts itself down. Starting it early (prepareHashing) overlaps worker start-up with the walk.
+ */
+import { Worker } from 'node:worker_threads';
+import { ModelSigningError, type ErrorCode } from '../errors.js';
+import type { HashTask } from './types.js';
+import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+// Workers inherit the process's flags, but some only make sense for a main script
+// (`node --input-type=module -e ...` would make every worker fail to start).
+const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
+const IDLE_SHUTDOWN_MS = 5000;
+
+export interface PoolJob {
+  tasks: readonly HashTask[];
+  /** Task indices per batch, in dispatch order (largest first). */
+  batches: readonly number[][];
+  cfg: BatchConfig;
+  workers: number;
+  onBytes: (n: number) => void;
+  onTasksDone: (n: number) => void;
+  signal?: AbortSignal | undefined;
+}
+
+export class HashPool {
+  private workers: Worker[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+  busy = false;
+  closed = false;
+
+  constructor(private readonly onClose: (p: HashPool) => void = () => {}) {}
+
+  /** Starts workers until there are `n` (they start on their own threads; this returns at once). */
+  grow(n: number): void {
+    while (this.workers.length < n) {
+      const w = new Worker(WORKER_URL, { execArgv: WORKER_EXEC_ARGV });
+      w.unref();
+      // An idle worker that dies (it should not) just leaves the pool.
+      w.on('error', () => this.drop(w));
+      w.on('exit', () => this.drop(w));
+      this.workers.push(w);
+    }
+    if (!this.busy) this.armIdleTimer();
+  }
+
+  run(job: PoolJob): Promise<Buffer[]> {
+    if (this.busy || this.closed) throw new ModelSigningError('INTERNAL', 'hashing pool is busy');
+    this.busy = true;
+    clearTimeout(this.idleTimer);
+    this.grow(job.workers);
+    const crew = this.workers.slice(0, job.workers);
+    const results: Buffer[] = new Array<Buffer>(job.tasks.length);
+    const { batches, signal } = job;
+
+    return new Promise<Buffer[]>((resolve, reject) => {
+      let next = 0;
+      let pending = 0;
+      let settled = false;
+      const listeners: Array<() => void> = [];
+      const finish = (err: unknown, value?: Buffer[]): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        for (const off of listeners) off();
+        if (err) {
+          // Workers may be in the middle of other batches of this call: stop them all.
+          void this.close().finally(() => reject(err));
+          return;
+        }
+        for (const w of crew) {
+          w.postMessage({ type: 'release' } satisfies WorkerRequest);
+          w.unref();
+        }
+        this.busy = false;
+        this.armIdleTimer();
+        resolve(value!);
+      };
+      const onAbort = (): void => finish(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      const dispatch = (w: Worker): void => {
+        if (next >= batches.length) return;
+        const id = next++;
+        pending++;
+        const msg: WorkerRequest = { type: 'batch', id, cfg: job.cfg, tasks: batches[id]!.map((i) => job.tasks[i]!) };
+        w.postMessage(msg);
+      };
+
+      for (const w of crew) {
+        const onMessage = (m: WorkerReply): void => {
+          if (settled) return;
+          if (m.type === 'progress') return job.onBytes(m.bytes);
+          if (m.type === 'error') return finish(new ModelSigningError(m.code as ErrorCode, m.message));
+          const batch = batches[m.id]!;
+          for (let j = 0; j < batch.length; j++) {
+            results[batch[j]!] = Buffer.from(m.digests.buffer, m.digests.byteOffset + j * m.digestSize, m.digestSize);
+          }
+          job.onTasksDone(batch.length);
+          pending--;
+          if (next < batches.length) dispatch(w);
+          else if (pending === 0) finish(null, results);
+        };
+        const onError = (e: Error): void => finish(new ModelSigningError('INTERNAL', `hashing worker failed: ${e.message}`, { cause: e }));
+        const onExit = (code: number): void => finish(new ModelSigningError('INTERNAL', `hashing worker exited unexpectedly (code ${code})`));
+        w.on('message', onMessage).on('error', onError).on('exit', onExit);
+        listeners.push(() => w.off('message', onMessage).off('error', onError).off('exit', onExit));
+        w.ref(); // while this call runs, the workers are what the caller is waiting for
+        dispatch(w);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    this.onClose(this);
+    const ws = this.workers;
+    this.workers = [];
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  private drop(w: Worker): void {
+    this.workers = this.workers.filter((x) => x !== w);
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.close(), IDLE_SHUTDOWN_MS);
+    this.idleTimer.unref();
+  }
+}

@@ -61,11 +61,15 @@ export function resolveApiIgnorePaths(modelPath: string, paths: readonly string[
   return canonicalIgnorePaths(out);
 }
 
-/** The signature file's model-relative name when it lies inside the model directory, else null. */
+/**
+ * The signature file's model-relative name when it lies inside the model directory, else null.
+ * A name with glob characters is returned as is: recording it as an ignore path then fails loudly,
+ * which beats signing the signature file into its own manifest.
+ */
 export function signatureIgnorePath(modelPath: string, sigPath: string, cwd: string): string | null {
   try {
     const name = insideModel(resolve(cwd, modelPath), resolve(cwd, sigPath));
-    if (name === null || name === '' || canonicalNameProblem(name) !== null || GLOB_CHARS.test(name)) return null;
+    if (name === null || name === '' || canonicalNameProblem(name) !== null) return null;
     return name;
   } catch {
     return null;

@@ -4,7 +4,7 @@
 // Usage: node bench/lib-digest.mjs MODEL [--hash-algorithm A] [--serialization files|shards] [--shard-size N]
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashTasks } from '../dist/hashing/engine.js';
+import { hashTasks, prepareHashing } from '../dist/hashing/engine.js';
 import { compareCodePoints, rootDigest, shardName, DEFAULT_SHARD_SIZE } from '../dist/manifest.js';
 
 const argv = process.argv.slice(2);
@@ -17,6 +17,7 @@ const algorithm = flag('--hash-algorithm', 'sha256');
 const shards = flag('--serialization', 'files') === 'shards';
 const shardSize = Number(flag('--shard-size', DEFAULT_SHARD_SIZE));
 
+prepareHashing(); // workers start while we walk, as the library API should do
 const st = fs.statSync(model);
 const entries = st.isFile()
   ? [{ name: path.basename(model), path: model }]

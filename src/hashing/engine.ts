@@ -117,6 +117,7 @@ async function hashWithWorkers(
     return await pool.run({
       tasks,
       batches,
+      batchBytes: batches.map((b) => b.reduce((sum, i) => sum + taskBytes(tasks[i]!), 0)),
       cfg,
       workers,
       signal,

@@ -13,11 +13,15 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 // (`node --input-type=module -e ...` would make every worker fail to start).
 const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
 const IDLE_SHUTDOWN_MS = 5000;
+/** A worker may hold a second batch when it is at most this big: it hides the message round trip for small files. */
+const PIPELINE_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface PoolJob {
   tasks: readonly HashTask[];
   /** Task indices per batch, in dispatch order (largest first). */
   batches: readonly number[][];
+  /** Bytes of each batch (small batches are pipelined two per worker). */
+  batchBytes: readonly number[];
   cfg: BatchConfig;
   workers: number;
   onBytes: (n: number) => void;
@@ -81,12 +85,17 @@ export class HashPool {
       const onAbort = (): void => finish(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const dispatch = (w: Worker): void => {
-        if (next >= batches.length) return;
+      const inflight = new Map<Worker, number>();
+      const send = (w: Worker): void => {
         const id = next++;
         pending++;
+        inflight.set(w, (inflight.get(w) ?? 0) + 1);
         const msg: WorkerRequest = { type: 'batch', id, cfg: job.cfg, tasks: batches[id]!.map((i) => job.tasks[i]!) };
         w.postMessage(msg);
+      };
+      const dispatch = (w: Worker): void => {
+        if (next < batches.length && !inflight.get(w)) send(w);
+        if (next < batches.length && inflight.get(w) === 1 && job.batchBytes[next]! <= PIPELINE_MAX_BYTES) send(w);
       };
 
       for (const w of crew) {
@@ -100,6 +109,7 @@ export class HashPool {
           }
           job.onTasksDone(batch.length);
           pending--;
+          inflight.set(w, inflight.get(w)! - 1);
           if (next < batches.length) dispatch(w);
           else if (pending === 0) finish(null, results);
         };

@@ -243,14 +243,19 @@ export class Config {
     return this.method === 'shards' ? { method: 'shards', shardSize: this.shardSize, ...common } : { method: 'files', ...common };
   }
 
+  /** Validates everything before changing anything, so a rejected call leaves the settings alone. */
   private applyCommon(o: SerializationOptions): void {
-    const algorithm = o.hashAlgorithm ?? 'sha256';
-    if (typeof algorithm !== 'string') throw new ModelSigningError('USAGE', `hashAlgorithm must be a string, got ${typeof algorithm}`);
-    this.algorithm = parseHashAlgorithm(algorithm);
-    this.chunkSize = positiveInteger('chunkSize', o.chunkSize);
-    this.maxWorkers = positiveInteger('maxWorkers', o.maxWorkers);
+    const name = o.hashAlgorithm ?? 'sha256';
+    if (typeof name !== 'string') throw new ModelSigningError('USAGE', `hashAlgorithm must be a string, got ${typeof name}`);
+    const algorithm = parseHashAlgorithm(name);
+    const chunkSize = positiveInteger('chunkSize', o.chunkSize);
+    const maxWorkers = positiveInteger('maxWorkers', o.maxWorkers);
+    const extraIgnores = o.ignorePaths === undefined ? [] : checkIgnoreEntries(o.ignorePaths);
+    this.algorithm = algorithm;
+    this.chunkSize = chunkSize;
+    this.maxWorkers = maxWorkers;
     if (o.allowSymlinks !== undefined) this.setAllowSymlinks(o.allowSymlinks);
-    if (o.ignorePaths !== undefined) this.addIgnoredPaths(o.ignorePaths);
+    this.ignorePaths = [...this.ignorePaths, ...extraIgnores];
   }
 }
 

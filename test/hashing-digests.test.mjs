@@ -144,3 +144,16 @@ test('concurrent calls (shared pool and a temporary one) each get their own dige
     assert.deepEqual(got.map(hex), want.map(([f, s, e]) => toolDigest(algorithm, f, s, e)), algorithm);
   }
 });
+
+test('a big task that switches to double-buffered reads mid-stream (other worker idle) is still right', async (t) => {
+  const dir = tempDir(t);
+  const big = writeRandom(path.join(dir, 'big'), 30 * 1024 * 1024 + 4097);
+  const small = writeRandom(path.join(dir, 'small'), 1000);
+  for (const algorithm of ALGORITHMS) {
+    if (toolMissing(algorithm)) continue;
+    // Two batches on two workers: the small one ends at once, then the big one is alone.
+    const d = await hashTasks([taskFor(small), taskFor(big, 'big:4097:end', [4097, 30 * 1024 * 1024 + 4097])], { algorithm, maxWorkers: 2, chunkSize: CHUNK });
+    assert.equal(hex(d[0]), toolDigest(algorithm, small), algorithm);
+    assert.equal(hex(d[1]), toolDigest(algorithm, big, 4097), algorithm);
+  }
+});

@@ -106,10 +106,9 @@ async function hashWithWorkers(
 ): Promise<Buffer[]> {
   const batches = planBatches(tasks);
   const workers = Math.min(maxWorkers, batches.length);
-  // With a core to spare (one big file, or fewer workers than cores), let a libuv thread read
-  // block i+1 while block i is hashed; with every core busy, plain sync reads are faster.
-  const spareCore = workers < availableParallelism();
-  const cfg: BatchConfig = { algorithm, chunkSize, overlapMinBytes: spareCore ? 2 * chunkSize : 0, native };
+  // Big tasks switch to double-buffered reads once a core is spare (fewer workers than cores, or
+  // the tail of the job); while every core is busy, plain sync reads are faster.
+  const cfg: BatchConfig = { algorithm, chunkSize, overlapMinBytes: 2 * chunkSize, native, spareCore: new SharedArrayBuffer(4) };
   // One call at a time per pool: a concurrent call gets a pool of its own, closed afterwards.
   const own = sharedPool().busy ? new HashPool() : undefined;
   const pool = own ?? sharedPool();

@@ -4,6 +4,7 @@
  * pool shuts itself down. Starting it early (prepareHashing) overlaps worker start-up with the walk.
  */
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { ModelSigningError, type ErrorCode } from '../errors.js';
 import type { HashTask } from './types.js';
 import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
@@ -86,6 +87,11 @@ export class HashPool {
       signal?.addEventListener('abort', onAbort, { once: true });
 
       const inflight = new Map<Worker, number>();
+      const spare = new Int32Array(job.cfg.spareCore);
+      // A worker with nothing in flight and nothing left to send: its core is free for the others' reads.
+      const noteIdle = (w: Worker): void => {
+        if (next >= batches.length && !inflight.get(w)) Atomics.store(spare, 0, 1);
+      };
       const send = (w: Worker): void => {
         const id = next++;
         pending++;
@@ -112,6 +118,7 @@ export class HashPool {
           inflight.set(w, inflight.get(w)! - 1);
           if (next < batches.length) dispatch(w);
           else if (pending === 0) finish(null, results);
+          else noteIdle(w);
         };
         const onError = (e: Error): void => finish(new ModelSigningError('INTERNAL', `hashing worker failed: ${e.message}`, { cause: e }));
         const onExit = (code: number): void => finish(new ModelSigningError('INTERNAL', `hashing worker exited unexpectedly (code ${code})`));
@@ -120,6 +127,7 @@ export class HashPool {
         w.ref(); // while this call runs, the workers are what the caller is waiting for
         dispatch(w);
       }
+      if (crew.length < availableParallelism()) Atomics.store(spare, 0, 1);
     });
   }
 

@@ -6,8 +6,10 @@ import type { HashTask } from './types.js';
 export interface BatchConfig {
   algorithm: HashAlgorithm;
   chunkSize: number;
-  /** Use double-buffered async reads for tasks of at least this many bytes (0: never). */
+  /** Tasks of at least this many bytes may switch to double-buffered reads when a core is spare. */
   overlapMinBytes: number;
+  /** Int32 flag set by the engine once a core has nothing left to do in this call. */
+  spareCore: SharedArrayBuffer;
   /** false forces the portable backends (tests). */
   native: boolean;
 }

@@ -58,38 +58,53 @@ export function hashTaskSync(task: HashTask, buf: Buffer, newHasher: HasherFacto
 }
 
 /**
- * Double-buffered variant: the read of block i+1 runs on a libuv thread while block i is hashed.
- * Only worth it when a core is otherwise idle (one big file, or fewer workers than cores).
+ * For big tasks: synchronous reads while every core is busy, switching to double-buffered reads
+ * (the read of block i+1 runs on a libuv thread while block i is hashed) as soon as `spareCore()`
+ * says a core has nothing else to do: one big file, or the tail of a job.
  */
-export async function hashTaskOverlapped(
+export async function hashTaskAdaptive(
   task: HashTask,
-  bufs: readonly [Buffer, Buffer],
+  bufs: () => readonly [Buffer, Buffer],
   newHasher: HasherFactory,
-  onBytes?: BytesCallback,
+  onBytes: BytesCallback | undefined,
+  spareCore: () => boolean,
 ): Promise<Buffer> {
   const { fd, stat } = openTask(task);
   let pending: Promise<{ b: Buffer; off: number; n: number }> | null = null;
   try {
     const h: StreamHasher = newHasher();
     let pos = task.start;
-    let which = 0;
-    const readAt = (b: Buffer, p: number): Promise<{ b: Buffer; off: number; n: number }> => {
-      const off = p % PAGE_SIZE;
-      const len = Math.min(b.length - off, task.end - p);
-      return new Promise((resolve, reject) => {
-        read(fd, b, off, len, p, (err, n) => (err ? reject(readError(task, err)) : resolve({ b, off, n })));
-      });
-    };
-    pending = pos < task.end ? readAt(bufs[0], pos) : null;
-    while (pending) {
-      const { b, off, n } = await pending;
-      pending = null;
+    const [first] = bufs();
+    while (pos < task.end && !spareCore()) {
+      const off = pos % PAGE_SIZE;
+      const len = Math.min(first.length - off, task.end - pos);
+      const n = readOrThrow(task, () => readSync(fd, first, off, len, pos));
       if (n === 0) throw shortRead(task, fd, pos);
+      h.update(first.subarray(off, off + n));
       pos += n;
-      which ^= 1;
-      pending = pos < task.end ? readAt(bufs[which]!, pos) : null;
-      h.update(b.subarray(off, off + n));
       onBytes?.(n);
+    }
+    if (pos < task.end) {
+      const pair = bufs();
+      let which = 0;
+      const readAt = (b: Buffer, p: number): Promise<{ b: Buffer; off: number; n: number }> => {
+        const off = p % PAGE_SIZE;
+        const len = Math.min(b.length - off, task.end - p);
+        return new Promise((resolve, reject) => {
+          read(fd, b, off, len, p, (err, n) => (err ? reject(readError(task, err)) : resolve({ b, off, n })));
+        });
+      };
+      pending = readAt(pair[0], pos);
+      while (pending) {
+        const { b, off, n } = await pending;
+        pending = null;
+        if (n === 0) throw shortRead(task, fd, pos);
+        pos += n;
+        which ^= 1;
+        pending = pos < task.end ? readAt(pair[which]!, pos) : null;
+        h.update(b.subarray(off, off + n));
+        onBytes?.(n);
+      }
     }
     checkUnchanged(task, Number(stat.size), stat.mtimeNs, fstatSync(fd, { bigint: true }));
     return h.digest();

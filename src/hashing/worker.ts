@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadHasherFactory, type HasherFactory } from './backends.js';
 import { alignedBuffer } from './aligned-buffer.js';
-import { hashTaskOverlapped, hashTaskSync } from './read-task.js';
+import { hashTaskAdaptive, hashTaskSync } from './read-task.js';
 import { isModelSigningError, errorMessage } from '../errors.js';
 import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -40,12 +40,15 @@ function flushProgress(now = Date.now()): void {
 async function run(id: number, cfg: BatchConfig, tasks: readonly WorkerRequestTask[]): Promise<WorkerReply> {
   const newHasher = await factoryFor(cfg);
   const buf = buffer(0, cfg.chunkSize);
+  const flag = new Int32Array(cfg.spareCore);
+  const spareCore = (): boolean => Atomics.load(flag, 0) !== 0;
+  const pair = (): [Buffer, Buffer] => [buf, buffer(1, cfg.chunkSize)];
   let out: Buffer | undefined;
   let size = 0;
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!;
-    const big = cfg.overlapMinBytes > 0 && t.end - t.start >= cfg.overlapMinBytes;
-    const d = big ? await hashTaskOverlapped(t, [buf, buffer(1, cfg.chunkSize)], newHasher, onBytes) : hashTaskSync(t, buf, newHasher, onBytes);
+    const big = t.end - t.start >= cfg.overlapMinBytes;
+    const d = big ? await hashTaskAdaptive(t, pair, newHasher, onBytes, spareCore) : hashTaskSync(t, buf, newHasher, onBytes);
     if (!out) {
       size = d.length;
       out = Buffer.allocUnsafe(size * tasks.length);

@@ -1,6 +1,6 @@
 /** Identity token precedence, as in the reference: explicit token, then ambient CI credentials, then interactive. */
 import { detectAmbientToken } from './ambient.js';
-import { interactiveIdentityToken, type InteractiveTokenOptions } from './interactive.js';
+import type { InteractiveTokenOptions } from './interactive.js';
 import { checkIdentityToken, type TokenClaims } from './token.js';
 
 export interface IdentityOptions extends Omit<InteractiveTokenOptions, 'issuer'> {
@@ -28,6 +28,8 @@ export async function obtainIdentityToken(o: IdentityOptions): Promise<IdentityT
     if (ambient) return { ...ambient, claims: checkIdentityToken(ambient.token, ambient.source) };
     o.onNotice?.('no ambient credentials found (SIGSTORE_ID_TOKEN, GitHub Actions OIDC); falling back to interactive sign-in');
   }
+  // Loaded on use: openid-client is only needed for the interactive sign-in.
+  const { interactiveIdentityToken } = await import('./interactive.js');
   const token = await interactiveIdentityToken(o);
   return { token, source: `OIDC issuer ${o.issuer}`, claims: checkIdentityToken(token, `the OIDC issuer ${o.issuer}`) };
 }

@@ -4,14 +4,13 @@
  * The bundle is @sigstore/sign's DSSE bundle (v0.3: `certificate`, `tlogEntries`, `timestampVerificationData`),
  * the shape sigstore-python writes for the reference.
  */
-import { DSSEBundleBuilder, FulcioSigner, InternalError, RekorWitness, TSAWitness, type Witness } from '@sigstore/sign';
-import { bundleToJSON } from '@sigstore/bundle';
+import type { DSSEBundleBuilder, Witness } from '@sigstore/sign';
 import { ModelSigningError, errorMessage, isModelSigningError } from '../errors.js';
 import { obtainIdentityToken } from '../oidc/identity.js';
 import type { AuthUrlInfo } from '../oidc/interactive.js';
 import { oneLine } from '../oidc/ambient.js';
 import { DEFAULT_CLIENT_ID, PUBLIC_GOOD_OIDC_ISSUER } from '../trust/instances.js';
-import { resolveSigningConfig, selectServices, type SigningServices } from '../trust/signing-config.js';
+import type { SigningServices } from '../trust/signing-config.js';
 import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON, type Signer } from './types.js';
 
 export interface SigstoreSignerOptions {
@@ -49,6 +48,7 @@ export interface SigstoreSignerOptions {
 export function createSigstoreSigner(o: SigstoreSignerOptions): Signer {
   return {
     async sign(payload: Buffer): Promise<BundleJSON> {
+      const { resolveSigningConfig, selectServices } = await import('../trust/signing-config.js');
       const config = await resolveSigningConfig({
         ...(o.useStaging !== undefined ? { useStaging: o.useStaging } : {}),
         ...(o.trustConfig !== undefined ? { trustConfig: o.trustConfig } : {}),
@@ -75,18 +75,28 @@ export function createSigstoreSigner(o: SigstoreSignerOptions): Signer {
         ...(o.interactiveTimeoutMs !== undefined ? { timeoutMs: o.interactiveTimeoutMs } : {}),
       });
       o.onNotice?.(`signing as ${id.claims.identity} (issuer ${id.claims.issuer}, token from ${id.source})`);
-      const builder = bundleBuilder(services, id.token, o.serviceTimeoutMs ?? 20_000);
+      // Loaded on use: @sigstore/sign and its HTTP stack cost most of a second at start-up for every command.
+      const sign = await import('@sigstore/sign');
+      const { bundleToJSON } = await import('@sigstore/bundle');
+      const builder = bundleBuilder(sign, services, id.token, o.serviceTimeoutMs ?? 20_000);
       try {
         const bundle = await builder.create({ data: payload, type: IN_TOTO_PAYLOAD_TYPE });
         return bundleToJSON(bundle) as unknown as BundleJSON;
       } catch (e) {
-        throw serviceError(e, services);
+        throw serviceError(e, services, sign.InternalError);
       }
     },
   };
 }
 
-function bundleBuilder(s: SigningServices, token: string, timeout: number): DSSEBundleBuilder {
+type SignModule = typeof import('@sigstore/sign');
+
+function bundleBuilder(
+  { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness }: SignModule,
+  s: SigningServices,
+  token: string,
+  timeout: number,
+): DSSEBundleBuilder {
   const retry = { retries: 1 };
   const witnesses: Witness[] = [];
   if (s.rekor) {
@@ -100,7 +110,7 @@ function bundleBuilder(s: SigningServices, token: string, timeout: number): DSSE
 }
 
 /** Names the service, its URL and the server's answer. Never includes the token (sigstore-js sometimes does). */
-function serviceError(e: unknown, s: SigningServices): ModelSigningError {
+function serviceError(e: unknown, s: SigningServices, InternalError: SignModule['InternalError']): ModelSigningError {
   if (isModelSigningError(e)) return e;
   if (e instanceof InternalError) {
     const [what, url, action] =

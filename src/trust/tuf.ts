@@ -5,7 +5,6 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { initTUF } from '@sigstore/tuf';
 import { errorMessage } from '../errors.js';
 import type { SigstoreInstance } from './instances.js';
 
@@ -43,6 +42,8 @@ export async function fetchTufTarget(instance: SigstoreInstance, target: string,
     timer.unref();
   });
   try {
+    // Loaded on use: offline and trust-config runs never need the TUF client and its HTTP stack.
+    const { initTUF } = await import('@sigstore/tuf');
     const tuf = await Promise.race([
       initTUF({ mirrorURL: instance.tufMirror, cachePath: cacheDir, rootPath, timeout, retry: false }),
       deadline,

@@ -5,11 +5,9 @@
  * expression (`alice@example.com` would accept `malice@example.com`), so the identity policy is not passed to it
  * and the comparison is done here.
  */
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { PolicyError, VerificationError, Verifier as SigstoreJsVerifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { ModelSigningError, errorMessage } from '../errors.js';
-import { resolveTrustedRoot } from '../trust/trusted-root.js';
 import type { VerifiedPayload, Verifier } from './types.js';
 
 export interface SigstoreVerifierOptions {
@@ -34,8 +32,12 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
   let root: Promise<TrustedRoot> | undefined;
   return {
     async verify(json: Record<string, unknown>): Promise<VerifiedPayload> {
-      const bundle = parseBundle(json);
+      // Loaded on use, so that importing the library (or running other CLI commands) does not pay for them.
+      const { bundleFromJSON } = await import('@sigstore/bundle');
+      const sv = await import('@sigstore/verify');
+      const bundle = parseBundle(json, bundleFromJSON);
       const warnings: string[] = [];
+      const { resolveTrustedRoot } = await import('../trust/trusted-root.js');
       root ??= resolveTrustedRoot({
         ...(o.useStaging !== undefined ? { useStaging: o.useStaging } : {}),
         ...(o.trustConfig !== undefined ? { trustConfig: o.trustConfig } : {}),
@@ -46,9 +48,9 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
       const trustedRoot = await root;
       let signer;
       try {
-        signer = new SigstoreJsVerifier(toTrustMaterial(trustedRoot)).verify(toSignedEntity(bundle));
+        signer = new sv.Verifier(sv.toTrustMaterial(trustedRoot)).verify(sv.toSignedEntity(bundle));
       } catch (e) {
-        throw verificationError(e);
+        throw verificationError(e, sv);
       }
       const san = signer.identity?.subjectAlternativeName;
       const issuer = signer.identity?.extensions?.issuer;
@@ -70,7 +72,7 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
   };
 }
 
-function parseBundle(json: Record<string, unknown>): Bundle {
+function parseBundle(json: Record<string, unknown>, bundleFromJSON: (j: unknown) => Bundle): Bundle {
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(json);
@@ -91,7 +93,7 @@ function parseBundle(json: Record<string, unknown>): Bundle {
 
 const SIGNATURE_CODES = new Set(['SIGNATURE_ERROR']);
 
-function verificationError(e: unknown): ModelSigningError {
+function verificationError(e: unknown, { VerificationError, PolicyError }: typeof import('@sigstore/verify')): ModelSigningError {
   if (e instanceof VerificationError || e instanceof PolicyError) {
     const code = SIGNATURE_CODES.has(e.code) ? 'SIGNATURE' : 'TRUST';
     return new ModelSigningError(code, `Sigstore verification failed (${e.code}): ${errorMessage(e)}`, { cause: e });

@@ -7,6 +7,7 @@
 import type { DSSEBundleBuilder, Witness } from '@sigstore/sign';
 import { ModelSigningError, errorMessage, isModelSigningError } from '../errors.js';
 import { obtainIdentityToken } from '../oidc/identity.js';
+import { checkIdentityToken } from '../oidc/token.js';
 import type { AuthUrlInfo } from '../oidc/interactive.js';
 import { oneLine } from '../oidc/ambient.js';
 import { DEFAULT_CLIENT_ID, PUBLIC_GOOD_OIDC_ISSUER } from '../trust/instances.js';
@@ -48,6 +49,8 @@ export interface SigstoreSignerOptions {
 export function createSigstoreSigner(o: SigstoreSignerOptions): Signer {
   return {
     async sign(payload: Buffer): Promise<BundleJSON> {
+      // A bad explicit token is reported before any network traffic.
+      if (o.identityToken !== undefined) checkIdentityToken(o.identityToken, '--identity-token');
       const { resolveSigningConfig, selectServices } = await import('../trust/signing-config.js');
       const config = await resolveSigningConfig({
         ...(o.useStaging !== undefined ? { useStaging: o.useStaging } : {}),

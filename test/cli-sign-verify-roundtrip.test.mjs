@@ -256,3 +256,10 @@ test('inspect shows the claims, clearly marked as not verified', { skip }, (t) =
   assert.equal(j.signer.certificates.length, 2);
   assert.equal(runCli(['inspect', join(d, 'missing.sig')]).status, 1);
 });
+
+test('`sign MODEL` without a method is the sigstore method (as in the reference)', { skip }, (t) => {
+  const { d, m } = model(t);
+  const r = runCli(['sign', m, '--trust_config', join(d, 'missing-trust.json'), '--signature', join(d, 's.sig')]);
+  expectFail(r, 'Signing', /trust config/i);
+  assert.ok(!existsSync(join(d, 's.sig')));
+});

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import { RFC3161Timestamp, X509Certificate as SigstoreX509 } from '@sigstore/core';
+import { ASN1Obj, RFC3161Timestamp, X509Certificate as SigstoreX509 } from '@sigstore/core';
 import type { CliContext } from './context.js';
 import { setExitCode } from './program.js';
 import { reportError } from './errors.js';
@@ -46,7 +46,7 @@ const oneLine = (dn: string) => dn.split('\n').filter(Boolean).join(', ');
 /** The Fulcio OIDC issuer extension (v2 DER string, else v1 raw bytes). */
 function fulcioIssuer(cert: SigstoreX509): string | undefined {
   const v2 = cert.extension('1.3.6.1.4.1.57264.1.8');
-  if (v2) return v2.valueObj.value.toString('utf8');
+  if (v2) return ASN1Obj.parseBuffer(Buffer.from(v2.value)).value.toString('utf8');
   const v1 = cert.extension('1.3.6.1.4.1.57264.1.1');
   return v1 ? v1.value.toString('utf8') : undefined;
 }
@@ -170,6 +170,21 @@ function textLines(value: unknown, indent: string): string[] {
   return [`${indent}${String(value)}`];
 }
 
+/** snake_case JSON, like the other --json outputs. */
+export function inspectToJson(info: InspectInfo): Record<string, unknown> {
+  return {
+    note: NOT_VERIFIED,
+    verified: false,
+    method: info.method,
+    media_type: info.mediaType,
+    payload_type: info.payloadType,
+    predicate_type: info.predicateType,
+    signer: info.signer,
+    statement: info.statement,
+    statement_error: info.statementError,
+  };
+}
+
 export function formatInspect(info: InspectInfo): string {
   const lines = [NOT_VERIFIED, '', `method: ${info.method}`, `media type: ${info.mediaType}`, `payload type: ${info.payloadType}`];
   lines.push(`predicate type: ${info.predicateType ?? '(unreadable)'}`);
@@ -189,8 +204,7 @@ export function inspectCommand(ctx: CliContext): Command {
       try {
         const info = inspectBundle(readBundleFile(signature));
         if (o.json) {
-          const { statement, statementError, ...rest } = info;
-          ctx.print(JSON.stringify({ note: NOT_VERIFIED, ...rest, statement, statement_error: statementError }, null, 2));
+          ctx.print(JSON.stringify(inspectToJson(info), null, 2));
         } else {
           ctx.print(formatInspect(info));
         }

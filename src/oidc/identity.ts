@@ -1,4 +1,5 @@
 /** Identity token precedence, as in the reference: explicit token, then ambient CI credentials, then interactive. */
+import { ModelSigningError } from '../errors.js';
 import { detectAmbientToken } from './ambient.js';
 import type { InteractiveTokenOptions } from './interactive.js';
 import { checkIdentityToken, type TokenClaims } from './token.js';
@@ -28,6 +29,7 @@ export async function obtainIdentityToken(o: IdentityOptions): Promise<IdentityT
     if (ambient) return { ...ambient, claims: checkIdentityToken(ambient.token, ambient.source) };
     o.onNotice?.('no ambient credentials found (SIGSTORE_ID_TOKEN, GitHub Actions OIDC); falling back to interactive sign-in');
   }
+  if (!o.issuer) throw new ModelSigningError('SIGNING', 'no identity token and no OIDC issuer to sign in with: pass an identity token or an OIDC issuer');
   // Loaded on use: openid-client is only needed for the interactive sign-in.
   const { interactiveIdentityToken } = await import('./interactive.js');
   const token = await interactiveIdentityToken(o);

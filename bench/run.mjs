@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { datasets } from './lib/data.mjs';
-import { runOnce, measure } from './lib/measure.mjs';
+import { runOnce, measure, stopRetryingAt } from './lib/measure.mjs';
 import { warm, drop, coldMethod } from './lib/cache.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -64,6 +64,7 @@ const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-
 
 function main() {
   const started = Date.now();
+  stopRetryingAt(started + (QUICK ? 90 : 240) * 1000);
   const root = path.join(REPO, 'bench/.work', QUICK ? 'quick' : 'full');
   fs.mkdirSync(root, { recursive: true });
   const d = datasets(root, QUICK, log);
@@ -101,8 +102,13 @@ function main() {
   const smallRun = timed(node, digestArgv(digest.entry, d.small.dir), d.small.files, 'warm');
   const peer = timed('sh', ['-c', `find "$1" -type f -print0 | xargs -0 -P2 -n500 openssl dgst -sha256 > /dev/null`, 'sh', d.small.dir], d.small.files, 'warm');
 
+  // The same two jobs through the library stand-in: separates the CLI's own start-up cost.
+  const viaCli = digest.entry === CLI;
+  const smallLib = viaCli ? timed(node, digestArgv(FALLBACK, d.small.dir), d.small.files, 'warm') : null;
+
   log('two-file model ...');
   const tiny = measure(5, () => runOnce(node, digestArgv(digest.entry, d.tiny.dir), { cwd: REPO }));
+  const tinyLib = viaCli ? measure(5, () => runOnce(node, digestArgv(FALLBACK, d.tiny.dir), { cwd: REPO })) : null;
   const nodeBare = measure(5, () => runOnce(node, ['-e', '']));
 
   const M = QUICK ? `${(modelBytes / 2 ** 20).toFixed(0)} MiB model` : '2 GiB model';
@@ -120,10 +126,12 @@ function main() {
   row(`${S} shards sha256 warm`, gb(tput(singleBytes, shardWarm)), 'GB/s', tput(singleBytes, shardWarm) / shaL, 'x sha256 limit', '>= 0.90', mark(shardWarm));
   if (shardCold) row(`${S} shards sha256 cold`, gb(tput(singleBytes, shardCold)), 'GB/s', tput(singleBytes, shardCold) / shaL, 'x sha256 limit', '(info)', mark(shardCold));
   row(`${nSmall} x 4 KiB files`, nSmall / smallRun.wall, 'files/s', nSmall / smallRun.wall / 40000, 'x 40k target', '>= 1.00', mark(smallRun));
+  if (smallLib) row(`${nSmall} x 4 KiB files, library stand-in`, nSmall / smallLib.wall, 'files/s', nSmall / smallLib.wall / 40000, 'x 40k target', '(info)', mark(smallLib));
   row(`find | xargs -P2 openssl dgst (peer)`, nSmall / peer.wall, 'files/s', smallRun.wall ? peer.wall / smallRun.wall : null, 'ours / peer', '(info)', mark(peer));
   const rss = Math.max(shaWarm.rssKiB ?? 0, b3Warm.rssKiB ?? 0, shardWarm.rssKiB ?? 0, smallRun.rssKiB ?? 0) / 1024;
   row('peak RSS of the digest process', rss || null, 'MiB', rss ? rss / 256 : null, 'x 256 MiB budget', '<= 1.00');
   row('two-file model, end to end', tiny.wall * 1000, 'ms', tiny.wall / 0.15, 'x 150 ms budget', '<= 1.00', `(bare node: ${fmt(nodeBare.wall * 1000, 0)} ms)`);
+  if (tinyLib) row('two-file model, library stand-in', tinyLib.wall * 1000, 'ms', tinyLib.wall / 0.15, 'x 150 ms budget', '(info)');
 
   print(digest.note, canCold, started);
 }

@@ -140,9 +140,19 @@ function publicKeyForPrivate(s: TokenSession, priv: FoundObject): KeyObject {
   );
 }
 
-/** The private key object the URI names, checked to be an EC signing key. */
-function findPrivateKey(s: TokenSession, t: Target): FoundObject {
-  const priv = one(s, t, s.p11js.CKO_PRIVATE_KEY, 'private key');
+/**
+ * The private key object the URI names, checked to be an EC signing key. A token that does not
+ * require login may still hide private objects until one: then the PIN is asked for and we retry.
+ */
+async function findPrivateKey(s: TokenSession, t: Target): Promise<FoundObject> {
+  let priv = one(s, t, s.p11js.CKO_PRIVATE_KEY, 'private key');
+  if (!priv && !s.isLoggedIn) {
+    const pin = t.pin.known() ?? (await t.pin.ask(s.tokenLabel));
+    if (pin !== undefined) {
+      s.login(pin);
+      priv = one(s, t, s.p11js.CKO_PRIVATE_KEY, 'private key');
+    }
+  }
   if (!priv) throw notFound(s, t, 'private key');
   requireEc(s, priv);
   if (s.bool(priv.handle, s.p11js.CKA_SIGN) === false) {
@@ -159,7 +169,7 @@ export async function openTokenSigningKey(o: TokenKeyOptions): Promise<TokenSign
   const t = await prepare(o);
   const { publicKey, description } = await withSession(t, async (s) => {
     await s.loginWith(t.pin);
-    const priv = findPrivateKey(s, t);
+    const priv = await findPrivateKey(s, t);
     const publicKey = publicKeyForPrivate(s, priv);
     curveName(publicKey);
     return { publicKey, description: keyName(s, priv) };
@@ -173,7 +183,7 @@ export async function openTokenSigningKey(o: TokenKeyOptions): Promise<TokenSign
       const digest = createHash(hash).update(data).digest();
       const raw = await withSession(t, async (s) => {
         await s.loginWith(t.pin);
-        const priv = findPrivateKey(s, t);
+        const priv = await findPrivateKey(s, t);
         return s.signDigest(priv.handle, digest, 2 * 66 + 8, t.pin.known(), keyName(s, priv));
       });
       const der = rawToDerEcdsa(raw, curve);

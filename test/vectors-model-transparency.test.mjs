@@ -161,3 +161,20 @@ test('truncated or non-bundle signature files fail with one line', { skip }, (t)
   appendFileSync(p, 'x');
   failed(verify(), /not valid JSON/);
 });
+
+test('inspect reads every reference vector without verifying it', { skip }, () => {
+  for (const v of ['v0.2.0-certificate', 'v1.0.0-certificate', 'v1.1.0-certificate', 'v1.0.0-elliptic-key', 'v1.1.0-elliptic-key', 'v1.0.0-sigstore', 'v1.1.0-sigstore']) {
+    const r = runCli(['inspect', '--json', join(mt, v, 'model.sig')]);
+    assert.equal(r.status, 0, `${v}: ${r.stderr}`);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.verified, false);
+    assert.equal(j.method, v.split('-').slice(1).join('-').replace('elliptic-key', 'key'));
+    assert.equal(j.statement.file_count, v.includes('elliptic-key') && v.startsWith('v1.0') ? 1 : 2, v);
+    if (j.method === 'sigstore') {
+      assert.equal(j.signer.identity, 'stefanb@us.ibm.com');
+      assert.equal(j.signer.oidc_issuer, 'https://sigstore.verify.ibm.com/oauth2');
+      assert.match(String(j.signer.tlog_entries[0].log_index), /^\d+$/);
+    }
+  }
+  assert.match(runCli(['inspect', join(mt, 'v1.1.0-sigstore', 'model.sig')]).stdout, /^NOT VERIFIED: this only shows what the signature claims/);
+});

@@ -54,6 +54,12 @@ export function manifestToStatement(m: Manifest): Buffer {
   if (m.resources.length === 0) {
     throw new ModelSigningError('MODEL', `model '${m.modelName}' has no files to sign (OMS requires at least one resource)`);
   }
+  // Never sign what verification would refuse.
+  for (const r of m.resources) {
+    const file = m.serialization.method === 'shards' ? (parseShardName(r.name)?.path ?? r.name) : r.name;
+    const why = unsafePathReason(file);
+    if (why) throw new ModelSigningError('MODEL', `cannot sign file name ${show(file)}: it ${why}`);
+  }
   const s = m.serialization;
   const resources = [...m.resources]
     .sort((a, b) => compareCodePoints(a.name, b.name))
@@ -132,7 +138,12 @@ export function unsafePathReason(p: string): string | null {
   if (p.length === 0) return 'is empty';
   if (p.includes('\0')) return 'contains a NUL character';
   if (/[\uD800-\uDFFF]/u.test(p)) return 'contains an unpaired surrogate (not a valid file name)';
-  if (p.includes('\\')) return 'contains a backslash (ambiguous path separator)';
+  if (p.includes('\\')) {
+    // A plain character on POSIX, a separator on Windows: the name must be safe read either way.
+    if (process.platform === 'win32') return 'contains a backslash (a path separator here)';
+    const asSeparator = unsafePathReason(p.replace(/\\/g, '/'));
+    if (asSeparator) return `contains a backslash and, read as a path separator, ${asSeparator}`;
+  }
   if (p.startsWith('/')) return 'is absolute';
   if (/^[A-Za-z]:/.test(p) && process.platform === 'win32') return 'starts with a drive letter';
   for (const seg of p.split('/')) {

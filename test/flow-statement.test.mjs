@@ -48,8 +48,10 @@ test('manifestToStatement: fixed key order, code-point sorted, sorted ignore pat
   assert.equal(back.rootDigest, st.subject[0].digest.sha256);
 });
 
-test('manifestToStatement refuses an empty manifest', () => {
+test('manifestToStatement refuses an empty manifest and names verification would refuse', () => {
   assert.throws(() => manifestToStatement(makeManifest('m', files(), [])), (e) => e.code === 'MODEL' && /no files/.test(e.message));
+  const bad = makeManifest('m', files(), [{ name: '..\\x', algorithm: 'sha256', digest: D('x') }]);
+  assert.throws(() => manifestToStatement(bad), (e) => e.code === 'MODEL' && /cannot sign file name/.test(e.message));
 });
 
 test('produced statements validate against the OMS JSON schemas', { skip: haveVectors ? false : NO_VECTORS }, async () => {
@@ -94,7 +96,9 @@ test('hostile or malformed statements are rejected with a message naming the fie
   rejects(craftStatement([ok('/etc/passwd')]), /absolute/);
   rejects(craftStatement([ok('a//b')]), /empty path segment/);
   rejects(craftStatement([ok('a/./b')]), /'\.' segment/);
-  rejects(craftStatement([ok('a\\b')]), /backslash/);
+  rejects(craftStatement([ok('..\\b')]), /backslash and, read as a path separator, has a '\.\.' segment/);
+  rejects(craftStatement([ok('a\\\\b')]), /backslash.*empty path segment/);
+  if (process.platform !== 'win32') assert.equal(statementToManifest(payloadOf(craftStatement([ok('a\\b')]))).resources[0].name, 'a\\b');
   rejects(craftStatement([ok('a\u0000b')]), /NUL/);
   rejects(craftStatement([ok('a'), ok('a')]), /listed twice/);
   rejects(craftStatement([ok('a'), ok('a/b')]), /both a file and a directory/);

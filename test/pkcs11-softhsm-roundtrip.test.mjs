@@ -69,9 +69,9 @@ describe('PKCS #11 on SoftHSM2', { skip: skip ?? false }, () => {
     });
   }
 
-  test('the reference test script URI: module-name=softhsm2 found in the system module directories', () => {
+  test('the reference test script URI (p11tool style): module-name=softhsm2 found in the system module directories', () => {
     const sig = sigPath('ref.sig');
-    const uri = `pkcs11:token=${token.label};object=mykey?pin-value=${token.pin}&module-name=softhsm2`;
+    const uri = `pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=0123456789abcdef;token=${token.label};id=%01;object=mykey;type=private?pin-value=${token.pin}&module-name=softhsm2`;
     const s = cli(['sign', 'pkcs11-key', '--pkcs11_uri', uri, '--signature', sig, model]);
     assert.equal(s.status, 0, s.stderr);
     const v = cli(['verify', 'key', '--public_key', pub['01'], '--signature', sig, model]);

@@ -2,4 +2,10 @@
 // Entry point of the `model-signing` / `model_signing` commands: all logic lives in program.ts.
 import { runCli } from './program.js';
 
+// Ctrl-C / kill: exit through Node instead of the default signal action. JavaScript handlers run between
+// synchronous calls, so a signature being written (temp file, fsync, rename: all synchronous) is always
+// finished or never started, and no temp file is left behind. 128 + signal number, as shells report.
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
 process.exitCode = await runCli(process.argv.slice(2));

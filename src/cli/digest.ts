@@ -4,7 +4,7 @@ import type { CliContext } from './context.js';
 import { addHashingOptions, addModelOptions, hashingConfigFromOptions, type HashingOptions } from './hashing-options.js';
 import { progressReporter } from './progress.js';
 import { reportError } from './errors.js';
-import { setExitCode } from './program.js';
+import { setExitCode } from './exit-code.js';
 import { manifestToJson } from './manifest-json.js';
 
 export function digestCommand(ctx: CliContext): Command {

@@ -4,21 +4,51 @@ import { CliContext, parseLogLevel } from './context.js';
 import { normaliseArgv } from './argv.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE } from './errors.js';
 import { packageVersion } from './version.js';
-import { digestCommand } from './digest.js';
-import { inspectCommand } from './inspect.js';
-import * as sigstore from './methods/sigstore.js';
-import * as key from './methods/key.js';
-import * as certificate from './methods/certificate.js';
-import * as pkcs11 from './methods/pkcs11.js';
+import { exitCodeOf } from './exit-code.js';
+export { setExitCode } from './exit-code.js';
 
 /** Each method module contributes `sign <method>` and `verify <method>` subcommands. */
 export interface MethodModule {
   signCommands(ctx: CliContext): Command[];
   verifyCommands(ctx: CliContext): Command[];
 }
-const METHODS: MethodModule[] = [sigstore, key, certificate, pkcs11];
 
-export function buildProgram(ctx: CliContext, progName: string): Command {
+/**
+ * Commands are loaded on use: signing and verification pull in X.509, Sigstore and PKCS #11 libraries
+ * that `digest` never needs, and start-up time is most of a small model's hashing time.
+ */
+async function loadMethods(): Promise<MethodModule[]> {
+  return Promise.all([
+    import('./methods/sigstore.js'),
+    import('./methods/key.js'),
+    import('./methods/certificate.js'),
+    import('./methods/pkcs11.js'),
+  ]);
+}
+
+const DESCRIPTIONS = {
+  digest: "Compute the model's root digest (no signing).",
+  sign: 'Sign a model (method: sigstore [default], key, certificate, pkcs11-key, pkcs11-certificate).',
+  verify: 'Verify a model (method: sigstore [default], key, certificate, pkcs11-key).',
+  inspect: 'Show what a signature claims (NOT verified).',
+} as const;
+type TopCommand = keyof typeof DESCRIPTIONS;
+
+/** The top-level command named in argv (options before it are program options), if any. */
+function selectedCommand(argv: readonly string[]): TopCommand | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--log-level') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-') || a === 'help') continue; // `help sign` needs `sign` loaded
+    return a in DESCRIPTIONS ? (a as TopCommand) : null;
+  }
+  return null;
+}
+
+export async function buildProgram(ctx: CliContext, progName: string, argv: readonly string[] = []): Promise<Command> {
   const program = new Command(progName)
     .description('Sign and verify machine-learning models (OpenSSF Model Signing v1.0).')
     .version(`${progName}, version ${packageVersion()}`, '--version', 'Show the version and exit.')
@@ -39,23 +69,29 @@ export function buildProgram(ctx: CliContext, progName: string): Command {
     ctx.quiet = Boolean(o.quiet);
   });
 
-  program.addCommand(digestCommand(ctx));
-  program.addCommand(group(ctx, 'sign', 'Sign a model (method: sigstore [default], key, certificate, pkcs11-key, pkcs11-certificate).', (m) => m.signCommands(ctx)));
-  program.addCommand(group(ctx, 'verify', 'Verify a model (method: sigstore [default], key, certificate, pkcs11-key).', (m) => m.verifyCommands(ctx)));
-  program.addCommand(inspectCommand(ctx));
+  // Only the selected command is loaded for real; the others are listed for help.
+  const selected = selectedCommand(argv);
+  for (const name of Object.keys(DESCRIPTIONS) as TopCommand[]) {
+    if (name !== selected) program.addCommand(new Command(name).description(DESCRIPTIONS[name]));
+    else if (name === 'digest') program.addCommand((await import('./digest.js')).digestCommand(ctx));
+    else if (name === 'inspect') program.addCommand((await import('./inspect.js')).inspectCommand(ctx));
+    else {
+      const methods = await loadMethods();
+      program.addCommand(group(name, DESCRIPTIONS[name], methods, (m) => (name === 'sign' ? m.signCommands(ctx) : m.verifyCommands(ctx))));
+    }
+  }
   configureTree(program, ctx);
   return program;
 }
 
-function group(ctx: CliContext, name: string, description: string, pick: (m: MethodModule) => Command[]): Command {
+function group(name: string, description: string, methods: MethodModule[], pick: (m: MethodModule) => Command[]): Command {
   const g = new Command(name).description(description).helpOption('-h, --help', 'Show this message and exit.');
-  for (const m of METHODS) {
+  for (const m of methods) {
     for (const c of pick(m)) {
       // `sign MODEL ...` means `sign sigstore MODEL ...`, as in the Python CLI.
       g.addCommand(c, c.name() === 'sigstore' ? { isDefault: true } : undefined);
     }
   }
-  void ctx;
   return g;
 }
 
@@ -67,13 +103,14 @@ function configureTree(cmd: Command, ctx: CliContext): void {
 }
 
 export async function runCli(argv: readonly string[], ctx = new CliContext(), progName = progNameFromArgv()): Promise<number> {
-  const program = buildProgram(ctx, progName);
+  const normalised = normaliseArgv(argv);
+  const program = await buildProgram(ctx, progName, normalised);
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT_USAGE;
   }
   try {
-    await program.parseAsync(normaliseArgv(argv), { from: 'user' });
+    await program.parseAsync(normalised, { from: 'user' });
     return exitCodeOf(program) ?? EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -86,15 +123,6 @@ export async function runCli(argv: readonly string[], ctx = new CliContext(), pr
   }
 }
 
-/** Actions store their exit code on the root command (commander's action return value is ignored). */
-export function setExitCode(cmd: Command, code: number): void {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  (root as Command & { _exitCodeOverride?: number })._exitCodeOverride = code;
-}
-function exitCodeOf(program: Command): number | undefined {
-  return (program as Command & { _exitCodeOverride?: number })._exitCodeOverride;
-}
 
 function progNameFromArgv(): string {
   const invoked = process.argv[1] ?? '';

@@ -240,11 +240,13 @@ test('onlyNames: a symlinked parent directory counts as a symlink unless symlink
   fs.symlinkSync(path.join(dir, 'outside'), path.join(m, 'ext'));
   await rejectsWith(walkModel(m, { onlyNames: ['ext/secret'] }), 'MODEL', /^Cannot use 'ext' because it is a symlink/);
   const warnings = [];
-  const r = await walkModel(m, { onlyNames: ['ext/secret'], allowSymlinks: true, onWarning: (w) => warnings.push(w) });
-  assert.deepEqual(names(r), ['ext/secret']);
+  fs.writeFileSync(path.join(dir, 'outside', 'other'), 'o');
+  const r = await walkModel(m, { onlyNames: ['ext/secret', 'ext/other', 'ext/gone'], allowSymlinks: true, onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(names(r), ['ext/other', 'ext/secret']);
+  assert.deepEqual(r.missing, ['ext/gone']);
   assert.equal(r.files[0].isSymlink, false);
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /outside the model/);
+  assert.equal(warnings.length, 1, 'one warning per link, not per file');
+  assert.match(warnings[0], /^'ext' is a symlink to .* outside the model/);
 }));
 
 test('an aborted walk stops with the abort reason', withTmp(async (dir) => {

@@ -229,8 +229,11 @@ export class Config {
     return { manifest: makeManifest(walk.modelName, serialization, sortByName(resources)), walk };
   }
 
-  /** The one place digests are computed (the extension point for a digest cache). */
-  private digestItems(items: readonly HashItem[], _walk: WalkResult): Promise<Buffer[]> {
+  /**
+   * The one place digests are computed, in item order: the extension point for a digest cache
+   * (`items` carry what the walk saw of each file; `walk.root` is the resolved model root).
+   */
+  protected digestItems(items: readonly HashItem[], _walk: WalkResult): Promise<Buffer[]> {
     return hashTasks(
       items.map((it) => it.task),
       { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress: this.onProgress, signal: this.signal },

@@ -130,7 +130,6 @@ class Walker {
       const parts = name.split('/');
       if (parts.some((_, i) => this.ignored.has(parts.slice(0, i + 1).join('/')))) continue;
       let abs = this.root;
-      let viaLink = false;
       let found: ModelFile | null = null;
       for (let i = 0; i < parts.length; i++) {
         abs = join(abs, parts[i]!);
@@ -149,7 +148,7 @@ class Walker {
         if (lst.isSymbolicLink()) {
           if (!this.allow) throw symlinkRefused(sofar);
           st = followLink(abs, sofar);
-          viaLink = true;
+          this.warnIfOutside(abs, sofar); // once per link: entered directories are cached below
         }
         if (!last) {
           dirs.set(sofar, st.isDirectory());
@@ -164,7 +163,6 @@ class Walker {
         missing.push(name);
         continue;
       }
-      if (viaLink) this.warnIfOutside(abs, name);
       files.push(found);
     }
     return { files, missing };

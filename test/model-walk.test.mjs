@@ -192,7 +192,7 @@ test('single-file model: named by its basename; the model name resolves . and tr
   assert.equal(single.modelName, 'weights.bin');
   assert.equal((await walkModel(m + '/')).modelName, 'model-dir');
   assert.equal((await walkModel(path.join(m, '.'))).modelName, 'model-dir');
-  assert.equal((await walkModel(path.join(m, 'sub-less', '..'))).modelName.length > 0, true);
+  assert.equal((await walkModel(path.join(m, 'sub-less', '..'))).modelName, 'model-dir');
   const sel = await walkModel(path.join(m, 'weights.bin'), { onlyNames: ['weights.bin', 'other'] });
   assert.deepEqual(names(sel), ['weights.bin']);
   assert.deepEqual(sel.missing, ['other']);

@@ -207,7 +207,7 @@ export async function readTokenPublicKey(o: TokenKeyOptions): Promise<TokenKey> 
     const p = s.p11js;
     if (t.pin.known() !== undefined) await s.loginWith(t.pin);
     let pub = one(s, t, p.CKO_PUBLIC_KEY, 'public key');
-    if (!pub && !s.isLoggedIn && s.loginRequired && (t.pin.known() !== undefined || (await t.pin.ask(s.tokenLabel)) !== undefined)) {
+    if (!pub && !s.isLoggedIn && (t.pin.known() ?? (await t.pin.ask(s.tokenLabel))) !== undefined) {
       await s.loginWith(t.pin);
       pub = one(s, t, p.CKO_PUBLIC_KEY, 'public key');
     }

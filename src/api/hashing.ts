@@ -19,6 +19,7 @@ import {
   type Serialization,
 } from '../manifest.js';
 import { hashTasks } from '../hashing/engine.js';
+import { hashWithDigestCache } from '../cache/hash-with-cache.js';
 import type { HashProgress, HashTask } from '../hashing/types.js';
 import { walkModel } from '../model/walk.js';
 import type { ModelFile, WalkResult } from '../model/types.js';
@@ -91,6 +92,15 @@ function checkTaskCount(n: number, s: Serialization): void {
   throw new ModelSigningError('USAGE', `the model would need ${n} digests, more than the limit of ${MAX_HASH_TASKS}${hint}`);
 }
 
+export interface DigestCacheOptions {
+  /** Cache directory (default `$XDG_CACHE_HOME/model-signing`, else `~/.cache/model-signing`). */
+  dir?: string;
+  /** Read the cache but do not update it. */
+  readOnly?: boolean;
+  /** Called after hashing with how many items came from the cache (hits) and how many were hashed. */
+  onStats?: (s: { hits: number; misses: number }) => void;
+}
+
 export class Config {
   private method: 'files' | 'shards' = 'files';
   private algorithm: HashAlgorithm = 'sha256';
@@ -104,6 +114,7 @@ export class Config {
   private onProgress: ((p: HashProgress) => void) | undefined;
   private onWarning: ((message: string) => void) | undefined;
   private signal: AbortSignal | undefined;
+  private digestCache: DigestCacheOptions | undefined;
 
   useFileSerialization(o: SerializationOptions = {}): this {
     this.applyCommon(o);
@@ -148,6 +159,15 @@ export class Config {
 
   setWarningHandler(fn: (message: string) => void): this {
     this.onWarning = fn;
+    return this;
+  }
+
+  /**
+   * Reuse digests of files unchanged since an earlier run (same device, inode, size, modification and
+   * change times, algorithm and byte range) from a per-machine cache; only changed files are re-hashed.
+   */
+  useDigestCache(o: DigestCacheOptions = {}): this {
+    this.digestCache = { ...o };
     return this;
   }
 
@@ -233,11 +253,20 @@ export class Config {
    * The one place digests are computed, in item order: the extension point for a digest cache
    * (`items` carry what the walk saw of each file; `walk.root` is the resolved model root).
    */
-  protected digestItems(items: readonly HashItem[], _walk: WalkResult): Promise<Buffer[]> {
-    return hashTasks(
-      items.map((it) => it.task),
-      { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress: this.onProgress, signal: this.signal },
-    );
+  protected async digestItems(items: readonly HashItem[], walk: WalkResult): Promise<Buffer[]> {
+    const options = { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress: this.onProgress, signal: this.signal };
+    if (!this.digestCache) return hashTasks(items.map((it) => it.task), options);
+    const r = await hashWithDigestCache({
+      dir: this.digestCache.dir,
+      modelRoot: walk.root,
+      algorithm: this.algorithm,
+      items,
+      hash: (tasks) => hashTasks(tasks, options),
+      onWarning: this.onWarning,
+      readOnly: this.digestCache.readOnly,
+    });
+    this.digestCache.onStats?.({ hits: r.hits, misses: r.misses });
+    return r.digests;
   }
 
   private serializationWith(userIgnorePaths: readonly string[]): Serialization {

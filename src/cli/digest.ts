@@ -1,7 +1,7 @@
 /** `digest MODEL_PATH`: prints `sha256:<root digest>` (as the reference does), or the manifest with --json. */
 import { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { addHashingOptions, addModelOptions, hashingConfigFromOptions, type HashingOptions } from './hashing-options.js';
+import { addCacheOptions, addHashingOptions, addModelOptions, applyCacheOptions, hashingConfigFromOptions, type CacheOptions, type HashingOptions } from './hashing-options.js';
 import { progressReporter } from './progress.js';
 import { reportError } from './errors.js';
 import { setExitCode } from './exit-code.js';
@@ -15,10 +15,12 @@ export function digestCommand(ctx: CliContext): Command {
     .helpOption('-h, --help', 'Show this message and exit.');
   addModelOptions(cmd);
   addHashingOptions(cmd);
-  cmd.action(async (modelPath: string, o: HashingOptions & { json?: boolean }) => {
+  addCacheOptions(cmd);
+  cmd.action(async (modelPath: string, o: HashingOptions & CacheOptions & { json?: boolean }) => {
     const progress = progressReporter(ctx, 'hashing');
     try {
       const cfg = hashingConfigFromOptions(ctx, modelPath, o);
+      applyCacheOptions(cfg, o, (hits, total) => ctx.info(`${hits} of ${total} digests reused from the digest cache`));
       if (progress) cfg.setProgressHandler(progress.onProgress);
       const manifest = await cfg.hash(modelPath);
       progress?.done();

@@ -71,3 +71,22 @@ export function applyModelOptions(ctx: CliContext, cfg: Config, modelPath: strin
   cfg.setWarningHandler((m) => ctx.warn(m));
   return cfg;
 }
+
+export interface CacheOptions {
+  incremental?: boolean;
+  cacheDir?: string;
+}
+
+/** --incremental and --cache-dir (digest, sign, verify). */
+export function addCacheOptions(cmd: Command): Command {
+  return cmd
+    .option('--incremental', 'Reuse digests of unchanged files from the per-machine digest cache.')
+    .option('--cache-dir <dir>', 'Digest cache directory (default $XDG_CACHE_HOME/model-signing or ~/.cache/model-signing).');
+}
+
+/** Turns the digest cache on when asked; `report` gets the hit count for the user. */
+export function applyCacheOptions(cfg: Config, o: CacheOptions, report: (hits: number, total: number) => void): Config {
+  if (o.cacheDir !== undefined && !o.incremental) throw new ModelSigningError('USAGE', '--cache-dir needs --incremental');
+  if (o.incremental) cfg.useDigestCache({ dir: o.cacheDir, onStats: (s) => report(s.hits, s.hits + s.misses) });
+  return cfg;
+}

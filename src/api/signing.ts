@@ -105,6 +105,7 @@ export class Config {
     return this;
   }
 
+  /** Note: sign() adds the signature file's name to `h`'s ignore paths when it lies inside the model. */
   setHashingConfig(h: hashing.Config): this {
     this.hashingConfig = h;
     return this;

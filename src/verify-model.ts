@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { Config } from './api/hashing.js';
+import { Config, type DigestCacheOptions } from './api/hashing.js';
 import { ModelSigningError } from './errors.js';
 import { parseShardName, type Manifest, type ResourceDescriptor, type Serialization } from './manifest.js';
 import { statementToManifest, type ExpectedManifest, type StatementLimits } from './statement.js';
@@ -65,6 +65,8 @@ export interface VerifyHashingOverrides {
   allowSymlinks?: boolean;
   onProgress?: (p: HashProgress) => void;
   onWarning?: (message: string) => void;
+  /** Opt-in: trust digests of unchanged files from the digest cache instead of re-hashing them. */
+  digestCache?: DigestCacheOptions;
 }
 
 export interface VerifyModelOptions {
@@ -165,6 +167,7 @@ export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOve
   cfg.setAllowSymlinks(allowSymlinks);
   if (o.onProgress) cfg.setProgressHandler(o.onProgress);
   if (o.onWarning) cfg.setWarningHandler(o.onWarning);
+  if (o.digestCache) cfg.useDigestCache(o.digestCache);
   return cfg;
 }
 

@@ -209,14 +209,15 @@ test('bad inputs: one-line error, exit 1, no stack trace', { skip }, (t) => {
   expectFail(runCli(['verify', 'certificate', m, '--signature', sig, '--certificate-chain', CA()]), 'Verification', /'key' method/);
 });
 
-test('usage errors exit 2: unknown flag, missing required flag, bad shard size', { skip }, (t) => {
+test('usage errors exit 2 (unknown flag, missing required flag); a bad shard size exits 1', { skip }, (t) => {
   const { d, m } = model(t);
   assert.equal(runCli(['sign', 'key', m, '--private-key', KEY(), '--no-such-flag']).status, 2);
   assert.equal(runCli(['verify', 'key', m, '--public-key', PUB()]).status, 2, 'missing --signature');
   assert.equal(runCli(['sign', 'key', m]).status, 2, 'missing --private-key');
   const r = runCli(['sign', 'key', m, '--private-key', KEY(), '--signature', join(d, 's.sig'), '--serialization', 'shards', '--shard-size', '0']);
-  assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /--shard-size/);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /--shard-size must be a positive integer, got '0'/);
+  assert.ok(!existsSync(join(d, 's.sig')), 'nothing written');
 });
 
 test('--json on sign and on a failed verification prints a structured result', { skip }, (t) => {

@@ -58,10 +58,10 @@ describe('PKCS #11 errors on SoftHSM2', { skip: skip ?? false }, () => {
     });
   }
 
-  test('a malformed URI is a usage error (exit 2) naming the problem', () => {
+  test('a malformed URI is a one-line error (exit 1) naming the problem', () => {
     const sig = sigPath('malformed.sig');
     const r = cli(['sign', 'pkcs11-key', '--pkcs11-uri', `pkcs11:object=a;object=b?module-path=${token.module}`, '--signature', sig, model]);
-    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /duplicate path attribute 'object'/);
     assert.ok(!fs.existsSync(sig));
   });

@@ -13,18 +13,27 @@ import type { Signer } from '../signers/types.js';
 import type { Verifier } from '../verifiers/types.js';
 import { mismatchSummary, verifyModel } from '../verify-model.js';
 import type { CliContext } from './context.js';
-import { EXIT_FAILURE, EXIT_USAGE, reportError } from './errors.js';
-import { addHashingOptions, addModelOptions, hashingConfigFromOptions, type HashingOptions, type ModelOptions } from './hashing-options.js';
+import { EXIT_FAILURE, reportError } from './errors.js';
+import {
+  addCacheOptions,
+  addHashingOptions,
+  addModelOptions,
+  applyCacheOptions,
+  hashingConfigFromOptions,
+  type CacheOptions,
+  type HashingOptions,
+  type ModelOptions,
+} from './hashing-options.js';
 import { manifestToJson } from './manifest-json.js';
-import { setExitCode } from './program.js';
+import { setExitCode } from './exit-code.js';
 import { progressReporter } from './progress.js';
 import { formatReport, reportToJson } from './report.js';
 
-export interface SignOptions extends HashingOptions {
+export interface SignOptions extends HashingOptions, CacheOptions {
   signature: string;
   json?: boolean;
 }
-export interface VerifyOptions extends ModelOptions {
+export interface VerifyOptions extends ModelOptions, CacheOptions {
   signature: string;
   ignoreUnsignedFiles?: boolean;
   json?: boolean;
@@ -35,6 +44,7 @@ export function addSignOptions(cmd: Command): Command {
   cmd.option('--signature <path>', 'Where to write the signature (relative to the current directory).', 'model.sig');
   addModelOptions(cmd);
   addHashingOptions(cmd);
+  addCacheOptions(cmd);
   return cmd.option('--json', 'Print the result (signed manifest summary) as JSON.');
 }
 
@@ -42,16 +52,16 @@ export function addSignOptions(cmd: Command): Command {
 export function addVerifyOptions(cmd: Command): Command {
   cmd.requiredOption('--signature <path>', 'The signature file to verify.');
   addModelOptions(cmd);
+  addCacheOptions(cmd);
   return cmd
     .option('--ignore-unsigned-files', 'Check only the files the signature lists; ignore other local files.')
     .option('--no-ignore-unsigned-files', 'Fail on local files the signature does not list (default).')
     .option('--json', 'Print the verification report as JSON.');
 }
 
-function exitCodeFor(ctx: CliContext, prefix: string, e: unknown): number {
-  const code = reportError(ctx, prefix, e);
-  return e instanceof ModelSigningError && e.code === 'USAGE' ? EXIT_USAGE : code;
-}
+// Bad flag values found by the library (e.g. --shard-size 0) exit 1 like every other bad input;
+// exit 2 is for command lines commander cannot parse.
+const exitCodeFor = reportError;
 
 function jsonError(e: unknown): Record<string, unknown> {
   return { ok: false, error: { code: e instanceof ModelSigningError ? e.code : 'INTERNAL', message: errorMessage(e) } };
@@ -70,6 +80,7 @@ export async function runSign(
     const sigRel = signatureIgnorePath(modelPath, o.signature, process.cwd());
     const cfg = hashingConfigFromOptions(ctx, modelPath, o, sigRel !== null ? [sigRel] : []);
     if (progress) cfg.setProgressHandler(progress.onProgress);
+    applyCacheOptions(cfg, o, (hits, total) => ctx.info(`${hits} of ${total} digests reused from the digest cache`));
     const { manifest } = await new signing.Config().useSigner(signer).setHashingConfig(cfg).sign(modelPath, o.signature);
     progress?.done();
     if (o.json) {
@@ -99,6 +110,10 @@ export async function runVerify(
     const cwd = process.cwd();
     const userIgnores = resolveCliIgnorePaths(modelPath, o.ignorePaths ?? [], cwd);
     const sigRel = signatureIgnorePath(modelPath, o.signature, cwd);
+    if (o.cacheDir !== undefined && !o.incremental) throw new ModelSigningError('USAGE', '--cache-dir needs --incremental');
+    const digestCache = o.incremental
+      ? { dir: o.cacheDir, onStats: (s: { hits: number; misses: number }) => ctx.info(`${s.hits} of ${s.hits + s.misses} files trusted from the digest cache`) }
+      : undefined;
     const report = await verifyModel(modelPath, bundle, {
       verifier,
       ignoreUnsignedFiles: o.ignoreUnsignedFiles === true,
@@ -108,6 +123,7 @@ export async function runVerify(
         allowSymlinks: o.allowSymlinks === true,
         ...(progress ? { onProgress: progress.onProgress } : {}),
         onWarning: (m) => ctx.warn(m),
+        ...(digestCache ? { digestCache } : {}),
       },
     });
     progress?.done();

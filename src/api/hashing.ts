@@ -133,6 +133,14 @@ export class Config {
     return this;
   }
 
+  /** An independent copy (callers' configurations are never changed behind their back). */
+  clone(): Config {
+    const c = Object.assign(Object.create(Config.prototype) as Config, this);
+    c.ignorePaths = [...this.ignorePaths];
+    c.digestCache = this.digestCache ? { ...this.digestCache } : undefined;
+    return c;
+  }
+
   /** Replaces the ignore paths (model-relative, or absolute inside the model). */
   setIgnoredPaths(o: { paths: readonly string[]; ignoreGitPaths?: boolean }): this {
     this.ignorePaths = checkIgnoreEntries(o.paths);

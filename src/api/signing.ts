@@ -105,7 +105,7 @@ export class Config {
     return this;
   }
 
-  /** Note: sign() adds the signature file's name to `h`'s ignore paths when it lies inside the model. */
+  /** How to hash; sign() works on a copy, adding the signature file to the exclusions when it lies inside the model. */
   setHashingConfig(h: hashing.Config): this {
     this.hashingConfig = h;
     return this;
@@ -114,7 +114,7 @@ export class Config {
   async sign(modelPath: string, signaturePath: string): Promise<SigningResult> {
     checkSignaturePath(modelPath, signaturePath);
     const signer = await this.signer(); // before hashing: a bad key fails fast
-    const cfg = this.hashingConfig ?? new hashing.Config();
+    const cfg = this.hashingConfig?.clone() ?? new hashing.Config();
     const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
     if (sigRel !== null) cfg.addIgnoredPaths({ paths: [sigRel] });
     const manifest = await cfg.hash(modelPath);

@@ -13,6 +13,7 @@ import type { HashProgress } from '../hashing/types.js';
 import { EllipticKeyVerifier } from '../verifiers/key.js';
 import { CertificateVerifier } from '../verifiers/certificate.js';
 import { createSigstoreVerifier, type SigstoreVerifierOptions } from '../verifiers/sigstore.js';
+import type { Pkcs11KeyVerifierOptions } from '../verifiers/pkcs11.js';
 import {
   VerificationMismatchError,
   verifyModel,
@@ -26,7 +27,8 @@ export type { Verifier, VerifiedPayload, SignerInfo } from '../verifiers/types.j
 export type { SigstoreVerifierOptions } from '../verifiers/sigstore.js';
 
 export class Config {
-  private verifier: Verifier | undefined;
+  // A promise when the verifier needs I/O to be built (reading a public key from a PKCS #11 token).
+  private verifier: Verifier | Promise<Verifier> | undefined;
   private ignoreUnsignedFiles = false;
   private overrides: VerifyHashingOverrides = {};
 
@@ -44,7 +46,14 @@ export class Config {
     return this.useVerifier(createSigstoreVerifier(o));
   }
 
-  useVerifier(v: Verifier): this {
+  /** Verifies with the public key read from a PKCS #11 token (the key never leaves the token). */
+  usePkcs11KeyVerifier(o: Pkcs11KeyVerifierOptions): this {
+    const verifier = import('../verifiers/pkcs11.js').then((m) => m.createPkcs11KeyVerifier(o));
+    verifier.catch(() => undefined); // reported by verify(); avoid an unhandled rejection meanwhile
+    return this.useVerifier(verifier);
+  }
+
+  useVerifier(v: Verifier | Promise<Verifier>): this {
     this.verifier = v;
     return this;
   }
@@ -86,7 +95,7 @@ export class Config {
     const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
     const hashingOverrides = { ...this.overrides, ignorePaths: [...(this.overrides.ignorePaths ?? []), ...(sigRel !== null ? [sigRel] : [])] };
     const report = await verifyModel(modelPath, bundle, {
-      verifier: this.verifier,
+      verifier: await this.verifier,
       ignoreUnsignedFiles: this.ignoreUnsignedFiles,
       hashing: hashingOverrides,
     });

@@ -5,9 +5,9 @@
  */
 import { Command } from 'commander';
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import { ASN1Obj, RFC3161Timestamp, X509Certificate as SigstoreX509 } from '@sigstore/core';
 import type { CliContext } from './context.js';
-import { setExitCode } from './program.js';
+import { setExitCode } from './exit-code.js';
+import { describeSigstoreBundle } from '../verifiers/sigstore-describe.js';
 import { reportError } from './errors.js';
 import { bundlePayload, readBundleFile } from '../bundle.js';
 import { statementToManifest, type ExpectedManifest } from '../statement.js';
@@ -41,15 +41,7 @@ function certSummary(b64: unknown): Json {
     return { error: `unreadable certificate: ${errorMessage(e)}` };
   }
 }
-const oneLine = (dn: string) => dn.split('\n').filter(Boolean).join(', ');
-
-/** The Fulcio OIDC issuer extension (v2 DER string, else v1 raw bytes). */
-function fulcioIssuer(cert: SigstoreX509): string | undefined {
-  const v2 = cert.extension('1.3.6.1.4.1.57264.1.8');
-  if (v2) return ASN1Obj.parseBuffer(Buffer.from(v2.value)).value.toString('utf8');
-  const v1 = cert.extension('1.3.6.1.4.1.57264.1.1');
-  return v1 ? v1.value.toString('utf8') : undefined;
-}
+const oneLine = (dn: string | undefined) => (dn ?? '').split('\n').filter(Boolean).join(', ') || '(empty)';
 
 function describeKey(vm: Json): Json {
   const pk = isObject(vm['publicKey']) ? vm['publicKey'] : {};
@@ -63,42 +55,22 @@ function describeCertificateChain(vm: Json): Json {
   return { certificates: list.map((c: unknown) => certSummary(isObject(c) ? c['rawBytes'] : undefined)) };
 }
 
-function describeSigstore(vm: Json): Json {
-  const out: Json = {};
+/** Sigstore claims (identity, issuer, log entries, timestamps), read by the shared unverified describer. */
+function describeSigstore(bundle: BundleJSON, vm: Json): Json {
+  const d = describeSigstoreBundle(bundle);
+  const out: Json = { identity: d.identity ?? '(none)', oidc_issuer: d.issuer ?? '(none)' };
   const raw = isObject(vm['certificate']) ? vm['certificate']['rawBytes'] : undefined;
-  try {
-    const der = Buffer.from(String(raw), 'base64');
-    const cert = SigstoreX509.parse(der);
-    const san = cert.extSubjectAltName;
-    out['identity'] = san?.rfc822Name ?? san?.uri ?? cert.subjectAltName ?? '(none)';
-    out['oidc_issuer'] = fulcioIssuer(cert) ?? '(none)';
-    out['certificate_issuer'] = oneLine(new NodeX509(der).issuer);
-    out['not_before'] = cert.notBefore.toISOString();
-    out['not_after'] = cert.notAfter.toISOString();
-  } catch (e) {
-    out['certificate'] = `unreadable: ${errorMessage(e)}`;
-  }
-  const tlog = Array.isArray(vm['tlogEntries']) ? vm['tlogEntries'] : [];
-  out['tlog_entries'] = tlog.map((t: unknown) => {
-    if (!isObject(t)) return { error: 'not an object' };
-    const time = Number(t['integratedTime']);
-    const kind = isObject(t['kindVersion']) ? `${String(t['kindVersion']['kind'])} ${String(t['kindVersion']['version'])}` : undefined;
-    return {
-      log_index: t['logIndex'],
-      integrated_time: Number.isFinite(time) && time > 0 ? new Date(time * 1000).toISOString() : null,
-      ...(kind ? { kind } : {}),
-    };
-  });
-  const tvd = isObject(vm['timestampVerificationData']) ? vm['timestampVerificationData'] : {};
-  const stamps = Array.isArray(tvd['rfc3161Timestamps']) ? tvd['rfc3161Timestamps'] : [];
-  out['timestamps'] = stamps.map((s: unknown) => {
-    try {
-      const der = Buffer.from(String(isObject(s) ? s['signedTimestamp'] : ''), 'base64');
-      return { tsa_time: RFC3161Timestamp.parse(der).signingTime.toISOString() };
-    } catch (e) {
-      return { error: `unreadable timestamp: ${errorMessage(e)}` };
-    }
-  });
+  const cert = certSummary(raw);
+  if (typeof cert['issuer'] === 'string') out['certificate_issuer'] = cert['issuer'];
+  else out['certificate'] = cert['error'];
+  if (d.certificateNotBefore) out['not_before'] = d.certificateNotBefore.toISOString();
+  if (d.certificateNotAfter) out['not_after'] = d.certificateNotAfter.toISOString();
+  out['tlog_entries'] = d.tlogEntries.map((e) => ({
+    log_index: e.logIndex,
+    integrated_time: e.integratedTime?.toISOString() ?? null,
+    ...(e.kind ? { kind: `${e.kind} ${e.version ?? ''}`.trim() } : {}),
+  }));
+  out['timestamps'] = d.timestamps.map((t) => ({ tsa_time: t.toISOString() }));
   return out;
 }
 
@@ -128,7 +100,7 @@ export function inspectBundle(bundle: BundleJSON): InspectInfo {
     signer = describeCertificateChain(vm);
   } else if (vm['certificate'] !== undefined) {
     method = 'sigstore';
-    signer = describeSigstore(vm);
+    signer = describeSigstore(bundle, vm);
   }
   let statement: Json | null = null;
   let statementError: string | null = null;

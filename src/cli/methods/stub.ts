@@ -1,7 +1,7 @@
 /** Placeholder commands for methods still being built: a clear error instead of a silent no-op. */
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { setExitCode } from '../program.js';
+import { setExitCode } from '../exit-code.js';
 
 export function notAvailableCommand(ctx: CliContext, name: string, verb: 'Signing' | 'Verification'): Command {
   return new Command(name)

@@ -4,6 +4,7 @@
  * @napi-rs/blake-hash binary, falling back to node:crypto (BLAKE2b) or hash-wasm (BLAKE3)
  * when the native package cannot load on this platform.
  */
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { HashAlgorithm } from '../manifest.js';
@@ -13,10 +14,24 @@ export interface StreamHasher {
   update(data: Buffer): void;
   digest(): Buffer;
 }
-/** Starts a new stream. Streams from one factory must not interleave (the wasm fallback reuses one instance). */
-export type HasherFactory = () => StreamHasher;
+/**
+ * Starts a new stream. Streams from one factory must not interleave (the wasm fallback reuses one
+ * instance). `oneShot`, when present, digests a whole buffer with less per-call overhead (small files).
+ */
+export interface HasherFactory {
+  (): StreamHasher;
+  oneShot?: (data: Buffer) => Buffer;
+}
+
+function withOneShot(f: () => StreamHasher, oneShot: ((d: Buffer) => Buffer) | undefined): HasherFactory {
+  const factory: HasherFactory = f;
+  if (oneShot) factory.oneShot = oneShot;
+  return factory;
+}
 
 interface NativeBlake {
+  blake2b(input: Uint8Array): Buffer;
+  blake3(input: Uint8Array): Buffer;
   Blake2BHasher: new () => { update(b: Buffer): unknown; digestBuffer(): Buffer };
   Blake3Hasher: new () => { update(b: Uint8Array): unknown; digestBuffer(): Buffer };
 }
@@ -53,23 +68,23 @@ export async function loadHasherFactory(algorithm: HashAlgorithm, o: BackendOpti
   const native = o.native !== false ? loadNativeBlake() : null;
   switch (algorithm) {
     case 'sha256':
-      return () => cryptoHasher('sha256');
+      return withOneShot(() => cryptoHasher('sha256'), cryptoOneShot('sha256'));
     case 'blake2b':
       if (native) {
-        const { Blake2BHasher } = native;
-        return () => {
+        const { Blake2BHasher, blake2b } = native;
+        return withOneShot(() => {
           const h = new Blake2BHasher();
           return { update: (d) => void h.update(d), digest: () => h.digestBuffer() };
-        };
+        }, (d) => blake2b(d));
       }
-      return () => cryptoHasher('blake2b512');
+      return withOneShot(() => cryptoHasher('blake2b512'), cryptoOneShot('blake2b512'));
     case 'blake3': {
       if (native) {
-        const { Blake3Hasher } = native;
-        return () => {
+        const { Blake3Hasher, blake3 } = native;
+        return withOneShot(() => {
           const h = new Blake3Hasher();
           return { update: (d) => void h.update(d), digest: () => h.digestBuffer() };
-        };
+        }, (d) => blake3(d));
       }
       const { createBLAKE3 } = await import('hash-wasm');
       const wasm = await createBLAKE3();
@@ -86,6 +101,13 @@ export async function loadHasherFactory(algorithm: HashAlgorithm, o: BackendOpti
     default:
       throw new ModelSigningError('USAGE', `unknown hash algorithm '${String(algorithm)}'`);
   }
+}
+
+type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
+/** crypto.hash (Node >= 20.12) skips the Hash object: measurably cheaper per small file. */
+function cryptoOneShot(name: string): ((d: Buffer) => Buffer) | undefined {
+  const hash = (crypto as unknown as { hash?: OneShotHash }).hash;
+  return hash ? (d) => hash(name, d, 'buffer') : undefined;
 }
 
 function cryptoHasher(name: string): StreamHasher {

@@ -17,7 +17,7 @@ const algorithm = flag('--hash-algorithm', 'sha256');
 const shards = flag('--serialization', 'files') === 'shards';
 const shardSize = Number(flag('--shard-size', DEFAULT_SHARD_SIZE));
 
-prepareHashing(); // workers start while we walk, as the library API should do
+prepareHashing({ modelPath: argv[0] }); // workers start while we walk, as the library API should do
 const st = fs.statSync(model);
 const entries = st.isFile()
   ? [{ name: path.basename(model), path: model }]

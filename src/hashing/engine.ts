@@ -4,6 +4,8 @@
  * hashed on the calling thread, because starting workers would cost more than the hashing.
  */
 import { availableParallelism } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
 import { ModelSigningError } from '../errors.js';
@@ -79,11 +81,33 @@ async function hashInline(
 let shared: HashPool | undefined;
 
 /**
- * Starts the shared worker pool now, so that worker start-up (tens of ms) overlaps whatever the
- * caller does before hashTasks (walking the model). Idle workers never keep the process alive.
+ * Call before walking a model: the shared worker pool starts now, on its own threads, so that
+ * worker start-up (tens of ms) overlaps the walk instead of following it. With `modelPath`, a model
+ * that is evidently small (hashed on the calling thread anyway) starts nothing: starting workers for
+ * it would cost more than hashing it. Idle workers never keep the process alive.
  */
-export function prepareHashing(opts: { maxWorkers?: number } = {}): void {
+export function prepareHashing(opts: { maxWorkers?: number; modelPath?: string } = {}): void {
+  if (opts.modelPath !== undefined && looksSmall(opts.modelPath)) return;
   sharedPool().grow(opts.maxWorkers ?? availableParallelism());
+}
+
+/** A cheap look at the model's top level: a small file, or a folder of a few small files and no subfolders. */
+function looksSmall(modelPath: string): boolean {
+  try {
+    const st = statSync(modelPath);
+    if (!st.isDirectory()) return st.size <= INLINE_MAX_BYTES;
+    const entries = readdirSync(modelPath, { withFileTypes: true });
+    if (entries.length > 64) return false;
+    let bytes = 0;
+    for (const e of entries) {
+      if (e.isDirectory()) return false;
+      bytes += statSync(join(modelPath, e.name)).size;
+      if (bytes > INLINE_MAX_BYTES) return false;
+    }
+    return true;
+  } catch {
+    return true; // the walk will report the problem; no workers needed for that
+  }
 }
 
 function sharedPool(): HashPool {

@@ -82,7 +82,7 @@ function main() {
 
   log('model, sha256 (warm, cold) ...');
   const shaWarm = timed(node, digestArgv(digest.entry, d.model.dir), d.model.files, 'warm');
-  const canCold = coldMethod() !== null;
+  const canCold = coldMethod(d.tiny.files[1]) !== null;
   const shaCold = canCold ? timed(node, digestArgv(digest.entry, d.model.dir), d.model.files, 'cold') : null;
 
   log('model, blake3 vs b3sum, blake2b ...');

@@ -46,6 +46,26 @@ test('a file that ends before the range does is reported as a change', async (t)
   await rejectsBothWays(t, dir, [task], 'MODEL', /^'s\.bin:0:20000' changed while it was being hashed/);
 });
 
+test('a file with another identity (device, inode) than the walk saw is refused', async (t) => {
+  const dir = tempDir(t);
+  const f = writeRandom(path.join(dir, 'id.bin'), 10000);
+  const good = { ...taskFor(f, 'id.bin'), expectedDev: fs.statSync(f, { bigint: true }).dev, expectedIno: fs.statSync(f, { bigint: true }).ino };
+  assert.equal((await hashTasks([good], { algorithm: 'sha256' })).length, 1);
+  await rejectsBothWays(t, dir, [{ ...good, expectedIno: good.expectedIno + 1n }], 'MODEL', /^'id\.bin' changed while it was being hashed \(it is no longer the file the walk found/);
+  // A parent folder swapped for another folder holding a same-size, same-mtime file.
+  const sub = path.join(dir, 'sub');
+  fs.mkdirSync(sub);
+  const victim = writeRandom(path.join(sub, 'v.bin'), 20000);
+  const task = { ...taskFor(victim, 'sub/v.bin'), expectedDev: fs.statSync(victim, { bigint: true }).dev, expectedIno: fs.statSync(victim, { bigint: true }).ino };
+  const decoyDir = path.join(dir, 'decoy');
+  fs.mkdirSync(decoyDir);
+  const decoy = writeRandom(path.join(decoyDir, 'v.bin'), 20000);
+  spawnSync('touch', ['-r', victim, decoy]);
+  fs.renameSync(sub, path.join(dir, 'moved'));
+  fs.symlinkSync(decoyDir, sub);
+  await rejectsBothWays(t, dir, [task], 'MODEL', /^'sub\/v\.bin' changed while it was being hashed \(it is no longer/);
+});
+
 test('noFollow refuses a symlink; without it the target is hashed', async (t) => {
   const dir = tempDir(t);
   const target = writeRandom(path.join(dir, 'target'), 5000);

@@ -33,6 +33,7 @@ export function openTask(task: HashTask): { fd: number; stat: BigIntStats } {
   try {
     const stat = fstatSync(fd, { bigint: true });
     if (!stat.isFile()) throw notRegular(task);
+    checkIdentity(task, stat);
     checkUnchanged(task, task.expectedSize, task.expectedMtimeNs, stat);
     return { fd, stat };
   } catch (e) {
@@ -83,6 +84,7 @@ function hashSmallTaskSync(task: HashTask, buf: Buffer, newHasher: HasherFactory
     }
     const stat = fstatSync(fd, { bigint: true });
     if (!stat.isFile()) throw notRegular(task);
+    checkIdentity(task, stat);
     checkUnchanged(task, task.expectedSize, task.expectedMtimeNs, stat);
     if (got < len) throw shortRead(task, fd, task.start + got);
     onBytes?.(len);
@@ -151,6 +153,12 @@ export async function hashTaskAdaptive(
     // Never close the descriptor under a read still in flight (the number could be reused).
     if (pending) await pending.catch(() => undefined);
     closeSync(fd);
+  }
+}
+
+function checkIdentity(task: HashTask, st: BigIntStats): void {
+  if ((task.expectedIno !== undefined && st.ino !== task.expectedIno) || (task.expectedDev !== undefined && st.dev !== task.expectedDev)) {
+    throw changed(task, 'it is no longer the file the walk found: replaced, or a parent folder was swapped');
   }
 }
 

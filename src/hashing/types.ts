@@ -12,6 +12,13 @@ export interface HashTask {
   /** What the walk saw; the worker fails the task if the file differs before or after hashing. */
   expectedSize: number;
   expectedMtimeNs: bigint;
+  /**
+   * Optional identity of the file the walk saw (device and inode, as fstat reports them). When given,
+   * an opened file with another identity is refused: the file was replaced, or a parent folder was
+   * swapped (for a symlink, say) after the walk, which size and mtime alone would not reveal.
+   */
+  expectedDev?: bigint;
+  expectedIno?: bigint;
   /** Open with O_NOFOLLOW (symlinks not allowed): a symlink swapped in after the walk is refused. */
   noFollow: boolean;
 }

@@ -54,7 +54,9 @@ export function checkBundleShape(json: unknown, where: string): BundleJSON {
 function readBounded(path: string, maxBytes: number): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY);
+    // O_NONBLOCK: a FIFO planted as the signature file must not block the open forever; it is then
+    // refused as "not a regular file" below. It has no effect on regular files.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') bad(path, 'does not exist');

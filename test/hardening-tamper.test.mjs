@@ -236,3 +236,28 @@ for (const method of METHOD_NAMES) {
     });
   }
 }
+
+// The same detection through the CLI, as a user sees it: one line naming what differs, then the per-file report.
+test('CLI: a tampered model fails with exit 1, naming the changed, missing and extra files and both digests', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { cliPath } = await import('./support/cli.mjs');
+  const trust = {
+    key: ['key', '--public-key', methods.key.keys.pubPath],
+    certificate: ['certificate', '--certificate-chain', methods.certificate.pki.root.cert],
+  };
+  for (const [method, args] of Object.entries(trust)) {
+    for (const ser of SERIALIZATIONS) {
+      const key = `${method}/${ser}`;
+      const model = copyOf(key);
+      flipByte(model, 'weights.bin', 'middle');
+      fs.rmSync(p(model, 'config.json'));
+      fs.writeFileSync(p(model, 'sub/added.bin'), 'new');
+      const r = spawnSync(process.execPath, [cliPath, 'verify', ...args, '--signature', signed[key].sig, model], { encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stderr);
+      const changed = ser === 'files' ? 'weights.bin' : 'weights.bin:1000:2000';
+      assert.match(r.stderr, new RegExp(`Verification failed with error: the model does not match its signature: 1 digest mismatch\\(es\\): '${q(changed)}'; 1 missing file\\(s\\): 'config\\.json'; 1 unsigned file\\(s\\): 'sub/added\\.bin'`));
+      assert.match(r.stderr, new RegExp(`${q(changed)}\\n\\s+expected: sha256:[0-9a-f]{64}\\n\\s+actual:\\s+sha256:[0-9a-f]{64}`));
+      t.diagnostic(`${key}: ${r.stderr.split('\n')[0]}`);
+    }
+  }
+});

@@ -122,9 +122,9 @@ function checkAccepted(input, sigPath, base, ignoreUnsigned) {
 }
 
 /**
- * Runs `iterations` inputs from `seed`. Returns { seed, tried, histogram, findings, accepted, inputs, ms }; `findings` lists
+ * Runs `iterations` inputs from `seed`. Returns { seed, tried, histogram, examples, findings, accepted, inputs, ms }; `findings` lists
  * crashes and false acceptances (each with the seed-relative index and the mutation, to reproduce it);
- * `accepted` samples the mutations that were (rightly) accepted; `inputs` describes every input in order.
+ * `examples` holds up to 3 inputs per outcome; `accepted` samples the mutations that were (rightly) accepted; `inputs` describes every input in order.
  * The inputs depend only on the seed; outcomes can differ in rare cases, since ECDSA signatures are randomized
  * (e.g. whether a signature's base64 ends in padding that a mutation drops).
  */
@@ -135,6 +135,7 @@ export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
   const findings = [];
   const accepted = [];
   const inputs = [];
+  const examples = {};
   const count = (k) => (histogram[k] = (histogram[k] ?? 0) + 1);
   const sigPath = path.join(env.dir, 'model.sig');
   const t0 = Date.now();
@@ -147,6 +148,7 @@ export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
       inputs.push(`${base.method}${ignoreUnsigned ? ' +ignore-unsigned' : ''}: ${input.how}`);
       fs.writeFileSync(sigPath, input.bytes);
       let outcome;
+      let rejection = '';
       try {
         await env.verifier.setIgnoreUnsignedFiles(ignoreUnsigned).verify(env.model, sigPath);
         const why = checkAccepted(input, sigPath, base, ignoreUnsigned);
@@ -156,12 +158,15 @@ export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
       } catch (e) {
         if (isModelSigningError(e) && KNOWN_CODES.has(e.code)) {
           outcome = `rejected:${e.code}`;
+          rejection = e.message.slice(0, 160);
         } else {
           outcome = 'CRASH';
           findings.push({ index: i, kind: 'crash', how: input.how, detail: `${e?.name}: ${e?.code ?? ''} ${e?.message}`.slice(0, 300) });
         }
       }
       count(outcome);
+      const ex = (examples[outcome] ??= []);
+      if (ex.length < 3) ex.push(`#${i} ${input.how}${outcome.startsWith('rejected') ? ` -> ${rejection}` : ''}`);
       onProgress?.(i + 1, outcome);
       if (findings.length >= MAX_FINDINGS) break;
     }
@@ -169,5 +174,5 @@ export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
     env.cleanup();
   }
   const tried = Object.values(histogram).reduce((a, b) => a + b, 0);
-  return { seed, tried, histogram, findings, accepted, inputs, ms: Date.now() - t0 };
+  return { seed, tried, histogram, examples, findings, accepted, inputs, ms: Date.now() - t0 };
 }

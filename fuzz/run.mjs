@@ -29,5 +29,7 @@ if (process.stderr.isTTY) process.stderr.write('\r');
 console.log(`seed ${result.seed}: ${result.tried} inputs in ${(result.ms / 1000).toFixed(1)} s`);
 for (const [k, v] of Object.entries(result.histogram).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(20)} ${v}`);
 for (const f of result.findings) console.log(`FINDING #${f.index} (${f.kind}): ${f.how}\n  ${f.detail}`);
-if (values.verbose) for (const a of result.accepted) console.log(`accepted ${a}`);
+if (values.verbose) {
+  for (const [k, list] of Object.entries(result.examples)) for (const e of list) console.log(`${k}: ${e}`);
+}
 process.exit(result.findings.length > 0 ? 1 : 0);

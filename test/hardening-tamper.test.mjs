@@ -108,6 +108,16 @@ MODEL_CASES.push({
 MODEL_CASES.push({ name: 'a file added at the top', tamper: (m) => fs.writeFileSync(p(m, 'added.bin'), 'new'), expect: /unsigned file\(s\): 'added\.bin'/, passesWithIgnoreUnsigned: true });
 MODEL_CASES.push({ name: 'a file added in a sub-folder', tamper: (m) => fs.writeFileSync(p(m, 'sub/deep/added.bin'), 'new'), expect: /unsigned file\(s\): 'sub\/deep\/added\.bin'/, passesWithIgnoreUnsigned: true });
 MODEL_CASES.push({ name: 'an empty file added', tamper: (m) => fs.writeFileSync(p(m, 'empty'), ''), expect: /unsigned file\(s\): 'empty'/, passesWithIgnoreUnsigned: true, filesOnly: true });
+MODEL_CASES.push({
+  name: 'a sub-folder replaced by a symlink to an identical copy',
+  tamper: (m) => {
+    const copy = path.join(path.dirname(m), 'copy-of-sub');
+    fs.renameSync(p(m, 'sub'), copy);
+    fs.symlinkSync(copy, p(m, 'sub'));
+  },
+  expect: /'sub'.*symlink/,
+  code: 'MODEL',
+});
 MODEL_CASES.push({ name: 'a sub-folder renamed', tamper: (m) => fs.renameSync(p(m, 'sub'), p(m, 'sub2')), expect: /missing file\(s\): 'sub\/deep\/extra\.dat', 'sub\/tokenizer\.txt'/ });
 
 for (const method of METHOD_NAMES) {

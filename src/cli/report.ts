@@ -1,6 +1,7 @@
 /** The verification report as readable text (each difference with both digests) and as JSON. */
 import type { VerificationReport } from '../verify-model.js';
 import { serializationToJson } from './manifest-json.js';
+import { printable } from './errors.js';
 
 /** Long lists are cut in the text form; --json always has everything. */
 const MAX_LINES_PER_SECTION = 50;
@@ -17,21 +18,22 @@ function section(title: string, items: string[], render: (s: string) => string[]
 export function formatReport(r: VerificationReport): string {
   if (r.ok) return '';
   const algo = r.serialization.hashType;
-  const lines = [`Model '${r.modelName || '(unnamed)'}' does not match its signature (signed by ${r.signer.description}):`];
+  // Names come from the model and the signature: escaped, so they cannot add lines or redraw the terminal.
+  const lines = [`Model '${printable(r.modelName || '(unnamed)')}' does not match its signature (signed by ${printable(r.signer.description)}):`];
   const byName = new Map(r.mismatches.map((m) => [m.name, m] as const));
   lines.push(
     ...section('Changed', [...byName.keys()], (name) => {
       const m = byName.get(name)!;
       return [
-        `    ${name}`,
+        `    ${printable(name)}`,
         `      expected: ${m.expected === null ? '(not in the signature)' : `${algo}:${m.expected}`}`,
         `      actual:   ${m.actual === null ? '(not in the model)' : `${algo}:${m.actual}`}`,
       ];
     }),
   );
-  lines.push(...section('Missing (signed but not found in the model)', r.missingFiles, (n) => [`    ${n}`]));
+  lines.push(...section('Missing (signed but not found in the model)', r.missingFiles, (n) => [`    ${printable(n)}`]));
   lines.push(
-    ...section('Extra (in the model but not signed; --ignore-unsigned-files skips them)', r.extraFiles, (n) => [`    ${n}`]),
+    ...section('Extra (in the model but not signed; --ignore-unsigned-files skips them)', r.extraFiles, (n) => [`    ${printable(n)}`]),
   );
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import type { Signer } from '../signers/types.js';
 import type { Verifier } from '../verifiers/types.js';
 import { mismatchSummary, verifyModel } from '../verify-model.js';
 import type { CliContext } from './context.js';
-import { EXIT_FAILURE, reportError } from './errors.js';
+import { EXIT_FAILURE, printable, reportError } from './errors.js';
 import {
   addCacheOptions,
   addHashingOptions,
@@ -122,7 +122,7 @@ export async function runVerify(
         ignoreGitPaths: o.ignoreGitPaths !== false,
         allowSymlinks: o.allowSymlinks === true,
         ...(progress ? { onProgress: progress.onProgress } : {}),
-        onWarning: (m) => ctx.warn(m),
+        onWarning: (m) => ctx.warn(printable(m)),
         ...(digestCache ? { digestCache } : {}),
       },
     });
@@ -132,7 +132,7 @@ export async function runVerify(
       if (!o.json) ctx.print('Verification succeeded');
       return;
     }
-    ctx.err(`Verification failed with error: ${mismatchSummary(report)}\n`);
+    ctx.err(`Verification failed with error: ${printable(mismatchSummary(report))}\n`);
     if (!o.json) ctx.err(formatReport(report) + '\n');
     setExitCode(cmd, EXIT_FAILURE);
   } catch (e) {

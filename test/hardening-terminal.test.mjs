@@ -51,13 +51,13 @@ test('bundle fields echoed in error messages are printed without control charact
   }
 });
 
-test('model file names in the mismatch summary and report are printed without control characters', {
-  todo: 'cli/run.ts + cli/report.ts: print names through printable() (see the hardening report)',
-}, () => {
+test('model file names in the mismatch summary and report are printed without control characters', () => {
   const m = path.join(work, 'evil-model');
   fs.cpSync(model, m, { recursive: true });
   fs.writeFileSync(path.join(m, `x${EVIL}`), 'unsigned');
   const r = cli(['verify', 'key', '--public-key', keys.pubPath, '--signature', sig, m]);
   assert.equal(r.status, 1, r.stderr);
   assertPrintable(r.stderr, 'verify');
+  assert.match(r.stderr, /unsigned file\(s\): 'x\\x0d\\x1b\[2K/, 'the name is shown, escaped');
+  assert.match(r.stderr, /Extra .*\n {4}x\\x0d\\x1b\[2K\\x1b\[32mVerification succeeded/, 'the per-file report shows it escaped on one line');
 });

@@ -200,7 +200,7 @@ test('buildHashItems: ranges, names, change-detection fields and noFollow', () =
   const common = { hashType: 'sha256', allowSymlinks: false, ignorePaths: [] };
   const shards = buildHashItems([file, empty], { ...common, method: 'shards', shardSize: 8 });
   assert.deepEqual(shards.map((i) => [i.name, i.task.start, i.task.end]), [['d/w:0:8', 0, 8], ['d/w:8:16', 8, 16], ['d/w:16:22', 16, 22]]);
-  assert.deepEqual(shards[0].task, { name: 'd/w', path: '/m/d/w', start: 0, end: 8, expectedSize: 22, expectedMtimeNs: 3n, noFollow: true });
+  assert.deepEqual(shards[0].task, { name: 'd/w', path: '/m/d/w', start: 0, end: 8, expectedSize: 22, expectedMtimeNs: 3n, expectedDev: 1n, expectedIno: 2n, noFollow: true });
   assert.equal(shards[0].file, file);
   const files = buildHashItems([file, empty], { ...common, allowSymlinks: true, method: 'files' });
   assert.deepEqual(files.map((i) => [i.name, i.task.start, i.task.end, i.task.noFollow]), [['d/w', 0, 22, false], ['e', 0, 0, false]]);

@@ -56,7 +56,7 @@ export interface HashItem {
 export const MAX_HASH_TASKS = 10_000_000;
 
 /** Files: one task per file (empty files too). Shards: `shardSize` ranges; empty files give none. */
-export function buildHashItems(files: readonly ModelFile[], s: Serialization): HashItem[] {
+export function buildHashItems(files: readonly ModelFile[], s: Serialization, fromSignature = false): HashItem[] {
   const noFollow = !s.allowSymlinks;
   const task = (f: ModelFile, start: number, end: number): HashTask => ({
     name: f.name,
@@ -65,16 +65,21 @@ export function buildHashItems(files: readonly ModelFile[], s: Serialization): H
     end,
     expectedSize: f.size,
     expectedMtimeNs: f.mtimeNs,
+    // The opened file must be the one the walk saw: a file or a parent directory swapped after the
+    // walk (even for an identical-looking file outside the model) is refused.
+    expectedDev: f.dev,
+    expectedIno: f.ino,
     noFollow,
   });
   if (s.method === 'files') {
-    checkTaskCount(files.length, s);
+    checkTaskCount(files.length, s, fromSignature);
     return files.map((f) => ({ name: f.name, task: task(f, 0, f.size), file: f }));
   }
   const size = s.shardSize;
   checkTaskCount(
     files.reduce((n, f) => n + Math.ceil(f.size / size), 0),
     s,
+    fromSignature,
   );
   const items: HashItem[] = [];
   for (const f of files) {
@@ -86,8 +91,13 @@ export function buildHashItems(files: readonly ModelFile[], s: Serialization): H
   return items;
 }
 
-function checkTaskCount(n: number, s: Serialization): void {
+function checkTaskCount(n: number, s: Serialization, fromSignature: boolean): void {
   if (n <= MAX_HASH_TASKS) return;
+  if (fromSignature) {
+    // Verifying: the shard size is the signer's choice, not a flag the user can change.
+    const what = s.method === 'shards' ? `the signature's shard size of ${s.shardSize} bytes` : 'the signature';
+    throw new ModelSigningError('BUNDLE', `${what} would need ${n} digests, more than the limit of ${MAX_HASH_TASKS}, to verify this model`);
+  }
   const hint = s.method === 'shards' ? `; use a larger shard size than ${s.shardSize}` : '';
   throw new ModelSigningError('USAGE', `the model would need ${n} digests, more than the limit of ${MAX_HASH_TASKS}${hint}`);
 }
@@ -115,6 +125,8 @@ export class Config {
   private onWarning: ((message: string) => void) | undefined;
   private signal: AbortSignal | undefined;
   private digestCache: DigestCacheOptions | undefined;
+  /** Built from a signature's serialization (verification), not from the user's choices. */
+  private fromSignature = false;
 
   useFileSerialization(o: SerializationOptions = {}): this {
     this.applyCommon(o);
@@ -196,6 +208,7 @@ export class Config {
     else throw new ModelSigningError('USAGE', `unknown serialization method '${String((s as { method: unknown }).method)}'`);
     cfg.setAllowSymlinks(s.allowSymlinks === true);
     cfg.setIgnoredPaths({ paths: (s.ignorePaths ?? []).map(validateIgnorePath) });
+    cfg.fromSignature = true;
     return cfg;
   }
 
@@ -246,7 +259,7 @@ export class Config {
       onlyNames,
       signal: this.signal,
     });
-    const items = buildHashItems(walk.files, serialization);
+    const items = buildHashItems(walk.files, serialization, this.fromSignature);
     if (items.length === 0 && onlyNames === undefined) {
       // Only reachable with shards: every file is empty, and empty files have no shards.
       throw new ModelSigningError('MODEL', `model '${modelPath}' has nothing to sign: all its files are empty, and shard serialization records no shards for empty files`);

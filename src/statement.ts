@@ -172,8 +172,12 @@ function shardSizeOf(v: unknown): number {
   return v;
 }
 
+/** The OMS schema forbids other keys (additionalProperties: false); an unknown rule could change what was signed. */
+const SERIALIZATION_KEYS = new Set(['method', 'hash_type', 'shard_size', 'allow_symlinks', 'ignore_paths']);
+
 function parseSerialization(v: unknown): Serialization {
   if (!isObject(v)) bad(`predicate.serialization must be an object, got ${show(v)}`);
+  for (const k of Object.keys(v)) if (!SERIALIZATION_KEYS.has(k)) bad(`serialization has an unknown field ${show(k)}`);
   const method = v['method'];
   if (method !== 'files' && method !== 'shards') bad(`serialization.method must be "files" or "shards", got ${show(method)}`);
   const hashType = v['hash_type'];
@@ -231,6 +235,11 @@ function checkNames(resources: ResourceDescriptor[], s: Serialization): boolean 
     for (const f of files) {
       const why = unsafePathReason(f);
       if (why) bad(`resource name ${show(f)} ${why}`);
+    }
+    // A signer excludes its ignore paths, so a resource under one is an inconsistent manifest.
+    for (const f of files) {
+      const hit = s.ignorePaths.find((p) => f === p || f.startsWith(p + '/'));
+      if (hit !== undefined) bad(`resource name ${show(f)} lies under the signed ignore path ${show(hit)}`);
     }
     // A name cannot be both a file and the directory of another name.
     for (const f of files) {

@@ -1,9 +1,10 @@
 // inspect on the reference's Sigstore bundle: every claim a reviewer needs, clearly marked unverified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, vectorsDir } from './support/cli.mjs';
+import { createHash } from 'node:crypto';
+import { runCli, tempDir, vectorsDir } from './support/cli.mjs';
 
 const sig = join(vectorsDir, 'model-transparency', 'v1.1.0-sigstore', 'model.sig');
 const skip = existsSync(sig) ? false : 'the shared vectors (../shared/vectors) are not present';
@@ -21,4 +22,25 @@ test('inspect shows the Sigstore signer, log entry and timestamp, marked NOT VER
   assert.equal(j.signer.tlog_entries[0].log_index, '598151086');
   assert.equal(j.signer.tlog_entries[0].integrated_time, '2025-10-10T02:12:20.000Z');
   assert.equal(j.signer.timestamps[0].tsa_time, '2025-10-10T02:12:20.000Z');
+});
+
+test('inspect never prints control characters from the bundle (they are shown escaped)', (t) => {
+  const d = tempDir(t);
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'evil\r\x1b[2KVerification succeeded', digest: { sha256: createHash('sha256').update(Buffer.from('ab'.repeat(32), 'hex')).digest('hex') } }],
+    predicateType: 'https://model_signing/signature/v1.0',
+    predicate: { resources: [{ name: 'a', algorithm: 'sha256', digest: 'ab'.repeat(32) }], serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false } },
+  };
+  const bundle = {
+    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    verificationMaterial: { publicKey: { hint: 'ab\x1b]0;title\x07' }, tlogEntries: [] },
+    dsseEnvelope: { payload: Buffer.from(JSON.stringify(statement)).toString('base64'), payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'AA==', keyid: '' }] },
+  };
+  writeFileSync(join(d, 'evil.sig'), JSON.stringify(bundle));
+  const r = runCli(['inspect', join(d, 'evil.sig')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /[\x00-\x09\x0b-\x1f\x7f]/, 'no raw control characters');
+  assert.match(r.stdout, /ab\\x1b\]0;title\\x07/);
+  assert.match(r.stdout, /model_name: evil\\x0d\\x1b\[2KVerification succeeded/);
 });

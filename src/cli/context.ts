@@ -1,4 +1,5 @@
 /** What a command needs from the outside world; tests and the real process provide it. */
+import { printable } from './errors.js';
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
 
@@ -31,7 +32,8 @@ export class CliContext {
     if (this.enabled('info') && !this.quiet) this.err(`${msg}\n`);
   }
   warn(msg: string): void {
-    if (this.enabled('warning')) this.err(`warning: ${msg}\n`);
+    // Warnings name files and bundle fields, which an attacker chooses: never print them raw.
+    if (this.enabled('warning')) this.err(`warning: ${printable(msg)}\n`);
   }
   error(msg: string): void {
     if (this.enabled('error')) this.err(`${msg}\n`);

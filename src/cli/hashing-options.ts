@@ -68,7 +68,7 @@ export function applyModelOptions(ctx: CliContext, cfg: Config, modelPath: strin
   const user = resolveCliIgnorePaths(modelPath, o.ignorePaths ?? [], process.cwd());
   cfg.setIgnoredPaths({ paths: [...user, ...extraIgnores], ignoreGitPaths: o.ignoreGitPaths !== false });
   if (o.allowSymlinks) cfg.setAllowSymlinks(true);
-  cfg.setWarningHandler((m) => ctx.warn(m));
+  cfg.setWarningHandler((m) => ctx.warn(m)); // ctx.warn escapes control characters
   return cfg;
 }
 

@@ -8,7 +8,7 @@ import { X509Certificate as NodeX509 } from 'node:crypto';
 import type { CliContext } from './context.js';
 import { setExitCode } from './exit-code.js';
 import { describeSigstoreBundle } from '../verifiers/sigstore-describe.js';
-import { reportError } from './errors.js';
+import { printable, reportError } from './errors.js';
 import { bundlePayload, readBundleFile } from '../bundle.js';
 import { statementToManifest, type ExpectedManifest } from '../statement.js';
 import { errorMessage } from '../errors.js';
@@ -163,7 +163,8 @@ export function formatInspect(info: InspectInfo): string {
   lines.push('signer (claimed):', ...textLines(info.signer, '  '));
   if (info.statement) lines.push('model (claimed):', ...textLines(info.statement, '  '));
   if (info.statementError) lines.push(`statement: INVALID - ${info.statementError}`);
-  return lines.join('\n');
+  // Every value here is attacker-chosen text: no control character may reach the terminal.
+  return lines.map(printable).join('\n');
 }
 
 export function inspectCommand(ctx: CliContext): Command {

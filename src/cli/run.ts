@@ -122,7 +122,7 @@ export async function runVerify(
         ignoreGitPaths: o.ignoreGitPaths !== false,
         allowSymlinks: o.allowSymlinks === true,
         ...(progress ? { onProgress: progress.onProgress } : {}),
-        onWarning: (m) => ctx.warn(printable(m)),
+        onWarning: (m) => ctx.warn(m),
         ...(digestCache ? { digestCache } : {}),
       },
     });

@@ -18,8 +18,7 @@ import {
   type ResourceDescriptor,
   type Serialization,
 } from '../manifest.js';
-import { hashTasks } from '../hashing/engine.js';
-import { hashWithDigestCache } from '../cache/hash-with-cache.js';
+import { hashTasks, prepareHashing } from '../hashing/engine.js';
 import type { HashProgress, HashTask } from '../hashing/types.js';
 import { walkModel } from '../model/walk.js';
 import type { ModelFile, WalkResult } from '../model/types.js';
@@ -251,6 +250,8 @@ export class Config {
   private async run(modelPath: string, onlyNames: readonly string[] | undefined): Promise<{ manifest: Manifest; walk: WalkResult }> {
     const user = resolveApiIgnorePaths(modelPath, this.ignorePaths);
     const serialization = this.serializationWith(user);
+    // Worker start-up overlaps the walk (nothing starts for an evidently small model).
+    prepareHashing({ modelPath, ...(this.maxWorkers !== undefined ? { maxWorkers: this.maxWorkers } : {}) });
     const walk = await walkModel(modelPath, {
       ignorePaths: user,
       ignoreGitPaths: this.ignoreGit,
@@ -277,6 +278,8 @@ export class Config {
   protected async digestItems(items: readonly HashItem[], walk: WalkResult): Promise<Buffer[]> {
     const options = { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress: this.onProgress, signal: this.signal };
     if (!this.digestCache) return hashTasks(items.map((it) => it.task), options);
+    // Loaded on use: most runs have no cache, and start-up time matters for small models.
+    const { hashWithDigestCache } = await import('../cache/hash-with-cache.js');
     const r = await hashWithDigestCache({
       dir: this.digestCache.dir,
       modelRoot: walk.root,

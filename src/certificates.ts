@@ -3,7 +3,7 @@
  * reference's log format, and RFC 5280 path validation (pkijs), with the checks pkijs lacks.
  */
 import { X509Certificate, webcrypto } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import type * as Pkijs from 'pkijs';
 import { ModelSigningError, errorMessage } from './errors.js';
 import { pemBlocks, readKeyFile } from './keys.js';
 
@@ -45,22 +45,32 @@ export const MAX_BUNDLE_CERTIFICATES = 10;
 /** pkijs searches issuers recursively without cycle detection; bound the work explicitly. */
 const MAX_ISSUER_LOOKUPS = 200;
 
-type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
-const pkiCrypto = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as EngineCrypto });
+type EngineCrypto = ConstructorParameters<typeof Pkijs.CryptoEngine>[0]['crypto'];
+type PkijsModule = typeof Pkijs;
 
-function toPkijs(cert: X509Certificate): pkijs.Certificate {
+// pkijs takes ~100 ms to load: only certificate verification needs it, so it is loaded on first use.
+let loaded: { pkijs: PkijsModule; crypto: Pkijs.CryptoEngine } | undefined;
+async function loadPkijs(): Promise<{ pkijs: PkijsModule; crypto: Pkijs.CryptoEngine }> {
+  if (!loaded) {
+    const pkijs = await import('pkijs');
+    loaded = { pkijs, crypto: new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as EngineCrypto }) };
+  }
+  return loaded;
+}
+
+function toPkijs(pkijs: PkijsModule, cert: X509Certificate): Pkijs.Certificate {
   return pkijs.Certificate.fromBER(new Uint8Array(cert.raw));
 }
 
 /** Anchors are parsed once per certificate object (the default store has ~150 roots). */
-const anchorCache = new WeakMap<X509Certificate, pkijs.Certificate>();
-function anchorToPkijs(cert: X509Certificate): pkijs.Certificate {
+const anchorCache = new WeakMap<X509Certificate, Pkijs.Certificate>();
+function anchorToPkijs(pkijs: PkijsModule, cert: X509Certificate): Pkijs.Certificate {
   let p = anchorCache.get(cert);
-  if (!p) anchorCache.set(cert, (p = toPkijs(cert)));
+  if (!p) anchorCache.set(cert, (p = toPkijs(pkijs, cert)));
   return p;
 }
 
-function extension(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
+function extension(cert: Pkijs.Certificate, oid: string): Pkijs.Extension | undefined {
   return cert.extensions?.find((e) => e.extnID === oid);
 }
 
@@ -82,11 +92,11 @@ function checkValidityNow(cert: X509Certificate, role: string, now: Date): void 
  * The leaf may sign: KeyUsage digitalSignature, or EKU codeSigning (the reference's rule).
  * pkijs does not look at end-entity usage at all.
  */
-function checkSigningUsage(leaf: pkijs.Certificate, node: X509Certificate): void {
+function checkSigningUsage(leaf: Pkijs.Certificate, node: X509Certificate): void {
   const ku = extension(leaf, OID_KEY_USAGE)?.parsedValue as { valueBlock?: { valueHexView?: Uint8Array } } | undefined;
   const kuBits = ku?.valueBlock?.valueHexView;
   if (kuBits && kuBits.length > 0 && (kuBits[0]! & 0x80) !== 0) return;
-  const eku = extension(leaf, OID_EXT_KEY_USAGE)?.parsedValue as pkijs.ExtKeyUsage | undefined;
+  const eku = extension(leaf, OID_EXT_KEY_USAGE)?.parsedValue as Pkijs.ExtKeyUsage | undefined;
   if (eku?.keyPurposes.includes(OID_CODE_SIGNING)) return;
   throw new ModelSigningError(
     'TRUST',
@@ -98,9 +108,9 @@ function checkSigningUsage(leaf: pkijs.Certificate, node: X509Certificate): void
  * pkijs checks that each issuer is a CA with keyCertSign but not basicConstraints pathLen,
  * nor unrecognised critical extensions on the leaf; RFC 5280 (6.1.4 (m), 6.1.5) requires both.
  */
-function checkPathLengths(path: pkijs.Certificate[], nodes: X509Certificate[]): void {
+function checkPathLengths(path: Pkijs.Certificate[], nodes: X509Certificate[]): void {
   for (let i = 1; i < path.length; i++) {
-    const bc = extension(path[i]!, OID_BASIC_CONSTRAINTS)?.parsedValue as pkijs.BasicConstraints | undefined;
+    const bc = extension(path[i]!, OID_BASIC_CONSTRAINTS)?.parsedValue as Pkijs.BasicConstraints | undefined;
     if (!bc || !('pathLenConstraint' in bc) || typeof bc.pathLenConstraint !== 'number') continue;
     // CAs between this one and the leaf; self-issued ones do not count (RFC 5280 6.1.4 (l)).
     let below = 0;
@@ -114,7 +124,7 @@ function checkPathLengths(path: pkijs.Certificate[], nodes: X509Certificate[]): 
   }
 }
 
-function checkLeafCriticalExtensions(leaf: pkijs.Certificate, node: X509Certificate): void {
+function checkLeafCriticalExtensions(leaf: Pkijs.Certificate, node: X509Certificate): void {
   for (const ext of leaf.extensions ?? []) {
     if (ext.critical && ext.parsedValue === undefined) {
       throw new ModelSigningError('TRUST', `the signing certificate ${label(node)} has an unrecognised critical extension ${ext.extnID}`);
@@ -142,23 +152,24 @@ export async function validateCertificatePath(
 ): Promise<ValidatedPath> {
   if (anchors.length === 0) throw new ModelSigningError('TRUST', 'no trust anchors were given');
   checkValidityNow(leaf, 'signing certificate', now);
-  const leafPki = toPkijs(leaf);
-  const byPki = new Map<pkijs.Certificate, X509Certificate>([[leafPki, leaf]]);
+  const { pkijs, crypto: pkiCrypto } = await loadPkijs();
+  const leafPki = toPkijs(pkijs, leaf);
+  const byPki = new Map<Pkijs.Certificate, X509Certificate>([[leafPki, leaf]]);
   const pinned = anchors.find((a) => a.raw.equals(leaf.raw));
-  let path: pkijs.Certificate[];
+  let path: Pkijs.Certificate[];
   if (pinned) {
     // The leaf itself is a trust anchor: nothing to chain (pkijs would demand it be a CA).
     path = [leafPki];
   } else {
     const anchorsPki = anchors.map((a) => {
-      const p = anchorToPkijs(a);
+      const p = anchorToPkijs(pkijs, a);
       byPki.set(p, a);
       return p;
     });
     // pkijs takes the LAST certificate as the leaf after removing duplicates: keep the leaf
     // out of the intermediates so a duplicate cannot displace it.
     const untrusted = intermediates.filter((c) => !c.raw.equals(leaf.raw)).map((c) => {
-      const p = toPkijs(c);
+      const p = toPkijs(pkijs, c);
       byPki.set(p, c);
       return p;
     });
@@ -172,7 +183,7 @@ export async function validateCertificatePath(
         return eng.defaultFindIssuer(cert, eng, crypto);
       },
     });
-    let result: pkijs.CertificateChainValidationEngineVerifyResult;
+    let result: Pkijs.CertificateChainValidationEngineVerifyResult;
     try {
       result = await engine.verify({}, pkiCrypto);
     } catch (e) {

@@ -250,8 +250,9 @@ export class Config {
   private async run(modelPath: string, onlyNames: readonly string[] | undefined): Promise<{ manifest: Manifest; walk: WalkResult }> {
     const user = resolveApiIgnorePaths(modelPath, this.ignorePaths);
     const serialization = this.serializationWith(user);
-    // Worker start-up overlaps the walk (nothing starts for an evidently small model).
-    prepareHashing({ modelPath, ...(this.maxWorkers !== undefined ? { maxWorkers: this.maxWorkers } : {}) });
+    // Worker start-up overlaps the walk (nothing starts for an evidently small model). With a digest
+    // cache most files usually need no hashing, and workers would be started for nothing.
+    if (!this.digestCache) prepareHashing({ modelPath, ...(this.maxWorkers !== undefined ? { maxWorkers: this.maxWorkers } : {}) });
     const walk = await walkModel(modelPath, {
       ignorePaths: user,
       ignoreGitPaths: this.ignoreGit,

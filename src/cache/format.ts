@@ -8,22 +8,13 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, sep } from 'node:path';
 import { DIGEST_SIZE, isHashAlgorithm, type HashAlgorithm } from '../manifest.js';
+import type { CacheKey } from './key.js';
 
 const MAGIC = 'model-signing-digest-cache';
 const VERSION = 1;
 
 /** One recorded digest. `hashStartedNs` is when hashing began, for the racy-timestamp rule. */
-export interface CacheEntry {
-  /** Absolute path. */
-  path: string;
-  dev: bigint;
-  ino: bigint;
-  size: number;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-  algorithm: HashAlgorithm;
-  start: number;
-  end: number;
+export interface CacheEntry extends CacheKey {
   digest: Buffer;
   hashStartedNs: bigint;
 }

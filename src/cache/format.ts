@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, sep } from 'node:path';
-import { DIGEST_SIZE, isHashAlgorithm, type HashAlgorithm } from '../manifest.js';
+import { DIGEST_SIZE, isHashAlgorithm } from '../manifest.js';
 import type { CacheKey } from './key.js';
 
 const MAGIC = 'model-signing-digest-cache';

@@ -60,19 +60,25 @@ async function run(id: number, cfg: BatchConfig, tasks: readonly WorkerRequestTa
 }
 type WorkerRequestTask = Extract<WorkerRequest, { type: 'batch' }>['tasks'][number];
 
+// One batch at a time: a batch that arrives while a big task awaits its double-buffered reads
+// (a pipelined second batch) must not run in between, since both would use the same read buffer.
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (req: WorkerRequest) => {
+  queue = queue.then(() => serve(req));
+});
+
+async function serve(req: WorkerRequest): Promise<void> {
   if (req.type === 'release') {
     bufs = [];
     return;
   }
-  run(req.id, req.cfg, req.tasks).then(
-    (reply) => port.postMessage(reply),
-    (e: unknown) => {
-      flushProgress();
-      const reply: WorkerReply = isModelSigningError(e)
-        ? { type: 'error', id: req.id, code: e.code, message: e.message }
-        : { type: 'error', id: req.id, code: 'INTERNAL', message: `hashing failed: ${errorMessage(e)}` };
-      port.postMessage(reply);
-    },
-  );
-});
+  try {
+    port.postMessage(await run(req.id, req.cfg, req.tasks));
+  } catch (e) {
+    flushProgress();
+    const reply: WorkerReply = isModelSigningError(e)
+      ? { type: 'error', id: req.id, code: e.code, message: e.message }
+      : { type: 'error', id: req.id, code: 'INTERNAL', message: `hashing failed: ${errorMessage(e)}` };
+    port.postMessage(reply);
+  }
+}

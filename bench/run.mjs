@@ -10,6 +10,7 @@ import { datasets } from './lib/data.mjs';
 import { runOnce, measure, median, stopRetryingAt } from './lib/measure.mjs';
 import { warm, drop, coldMethod } from './lib/cache.mjs';
 import { incrementalSign } from './lib/incremental.mjs';
+import { checkRuns, oracleRoot } from './lib/oracle.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -94,6 +95,10 @@ function main() {
   const b3sumCold = canCold && hasB3sum ? timed('b3sum', ['--num-threads', '2', ...d.model.files], d.model.files, 'cold') : null;
   const b2Warm = timed(node, digestArgv(digest.entry, d.model.dir, { algorithm: 'blake2b' }), d.model.files, 'warm');
 
+  log('checking the digests against openssl / b3sum ...');
+  const shaCheck = checkRuns('sha256 digest', shaWarm, oracleRoot(d.model.dir, d.model.files, 'sha256'));
+  const b3Check = checkRuns('blake3 digest', b3Warm, oracleRoot(d.model.dir, d.model.files, 'blake3'));
+
   log('engine only (in-process) ...');
   // Same idle wait and noise check as the other rows: value = the in-process median GB/s.
   const engineOnly = (alg) => {
@@ -136,11 +141,11 @@ function main() {
   const shaL = shaLimit.value;
   row('openssl speed -multi 2 sha256 (limit)', gb(shaL), 'GB/s');
   row('openssl speed -multi 2 blake2b512 (limit)', gb(b2Limit.value), 'GB/s');
-  row(`${M} sha256 warm`, gb(tput(modelBytes, shaWarm)), 'GB/s', tput(modelBytes, shaWarm) / shaL, 'x sha256 limit', '>= 0.90', mark(shaWarm));
+  row(`${M} sha256 warm`, gb(tput(modelBytes, shaWarm)), 'GB/s', tput(modelBytes, shaWarm) / shaL, 'x sha256 limit', '>= 0.90', `digest ${shaCheck} vs openssl ${mark(shaWarm)}`.trim());
   if (engSha) row(`${M} sha256 warm, engine in-process`, gb(engSha.median), 'GB/s', engSha.median / shaL, 'x sha256 limit', '(info)', `first call (starts workers): ${fmt(gb(engSha.first))} GB/s${engSha.noisy ? '; noisy' : ''}`);
   if (shaCold) row(`${M} sha256 cold`, gb(tput(modelBytes, shaCold)), 'GB/s', tput(modelBytes, shaCold) / shaL, 'x sha256 limit', '(info)', mark(shaCold));
   if (b3sum) row(`b3sum --num-threads 2, ${M} warm (peer)`, gb(tput(modelBytes, b3sum)), 'GB/s', null, '', '', mark(b3sum));
-  row(`${M} blake3 warm`, gb(tput(modelBytes, b3Warm)), 'GB/s', b3sum ? b3sum.wall / b3Warm.wall : null, 'x b3sum', '>= 0.90', mark(b3Warm));
+  row(`${M} blake3 warm`, gb(tput(modelBytes, b3Warm)), 'GB/s', b3sum ? b3sum.wall / b3Warm.wall : null, 'x b3sum', '>= 0.90', `digest ${b3Check} vs b3sum ${mark(b3Warm)}`.trim());
   if (engB3) row(`${M} blake3 warm, engine in-process`, gb(engB3.median), 'GB/s', b3sum ? engB3.median / tput(modelBytes, b3sum) : null, 'x b3sum', '(info)', `first call: ${fmt(gb(engB3.first))} GB/s${engB3.noisy ? '; noisy' : ''}`);
   if (b3Cold) row(`${M} blake3 cold`, gb(tput(modelBytes, b3Cold)), 'GB/s', b3sumCold ? b3sumCold.wall / b3Cold.wall : null, 'x b3sum cold', '(info)', mark(b3Cold));
   row(`${M} blake2b warm`, gb(tput(modelBytes, b2Warm)), 'GB/s', tput(modelBytes, b2Warm) / b2Limit.value, 'x blake2b512 limit', '(info)', mark(b2Warm));

@@ -1,6 +1,6 @@
 /** The model-selection and hashing flags shared by digest and sign, and the hashing.Config they build. */
 import { Command, Option } from 'commander';
-import { Config } from '../api/hashing.js';
+import { Config, type DigestCacheOptions } from '../api/hashing.js';
 import { parseHashAlgorithm, DEFAULT_SHARD_SIZE } from '../manifest.js';
 import { ModelSigningError } from '../errors.js';
 import { resolveCliIgnorePaths } from '../model/ignore-paths.js';
@@ -84,9 +84,15 @@ export function addCacheOptions(cmd: Command): Command {
     .option('--cache-dir <dir>', 'Digest cache directory (default $XDG_CACHE_HOME/model-signing or ~/.cache/model-signing).');
 }
 
-/** Turns the digest cache on when asked; `report` gets the hit count for the user. */
-export function applyCacheOptions(cfg: Config, o: CacheOptions, report: (hits: number, total: number) => void): Config {
+/** The digest cache the flags ask for (none without --incremental); `report` gets the hit count for the user. */
+export function digestCacheFromOptions(o: CacheOptions, report: (hits: number, total: number) => void): DigestCacheOptions | undefined {
   if (o.cacheDir !== undefined && !o.incremental) throw new ModelSigningError('USAGE', '--cache-dir needs --incremental');
-  if (o.incremental) cfg.useDigestCache({ dir: o.cacheDir, onStats: (s) => report(s.hits, s.hits + s.misses) });
+  return o.incremental ? { dir: o.cacheDir, onStats: (s) => report(s.hits, s.hits + s.misses) } : undefined;
+}
+
+/** Turns the digest cache on when asked. */
+export function applyCacheOptions(cfg: Config, o: CacheOptions, report: (hits: number, total: number) => void): Config {
+  const cache = digestCacheFromOptions(o, report);
+  if (cache) cfg.useDigestCache(cache);
   return cfg;
 }

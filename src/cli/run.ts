@@ -19,6 +19,7 @@ import {
   addHashingOptions,
   addModelOptions,
   applyCacheOptions,
+  digestCacheFromOptions,
   hashingConfigFromOptions,
   type CacheOptions,
   type HashingOptions,
@@ -59,10 +60,6 @@ export function addVerifyOptions(cmd: Command): Command {
     .option('--json', 'Print the verification report as JSON.');
 }
 
-// Bad flag values found by the library (e.g. --shard-size 0) exit 1 like every other bad input;
-// exit 2 is for command lines commander cannot parse.
-const exitCodeFor = reportError;
-
 function jsonError(e: unknown): Record<string, unknown> {
   return { ok: false, error: { code: e instanceof ModelSigningError ? e.code : 'INTERNAL', message: errorMessage(e) } };
 }
@@ -92,7 +89,9 @@ export async function runSign(
   } catch (e) {
     progress?.done();
     if (o.json) ctx.print(JSON.stringify(jsonError(e), null, 2));
-    setExitCode(cmd, exitCodeFor(ctx, 'Signing failed with error: ', e));
+    // Bad flag values found by the library (e.g. --shard-size 0) exit 1 like every other bad input;
+    // exit 2 is for command lines commander cannot parse.
+    setExitCode(cmd, reportError(ctx, 'Signing failed with error: ', e));
   }
 }
 
@@ -110,10 +109,7 @@ export async function runVerify(
     const cwd = process.cwd();
     const userIgnores = resolveCliIgnorePaths(modelPath, o.ignorePaths ?? [], cwd);
     const sigRel = signatureIgnorePath(modelPath, o.signature, cwd);
-    if (o.cacheDir !== undefined && !o.incremental) throw new ModelSigningError('USAGE', '--cache-dir needs --incremental');
-    const digestCache = o.incremental
-      ? { dir: o.cacheDir, onStats: (s: { hits: number; misses: number }) => ctx.info(`${s.hits} of ${s.hits + s.misses} files trusted from the digest cache`) }
-      : undefined;
+    const digestCache = digestCacheFromOptions(o, (hits, total) => ctx.info(`${hits} of ${total} files trusted from the digest cache`));
     const report = await verifyModel(modelPath, bundle, {
       verifier,
       ignoreUnsignedFiles: o.ignoreUnsignedFiles === true,
@@ -138,6 +134,6 @@ export async function runVerify(
   } catch (e) {
     progress?.done();
     if (o.json) ctx.print(JSON.stringify(jsonError(e), null, 2));
-    setExitCode(cmd, exitCodeFor(ctx, 'Verification failed with error: ', e));
+    setExitCode(cmd, reportError(ctx, 'Verification failed with error: ', e));
   }
 }

@@ -42,6 +42,18 @@ export function openTask(task: HashTask): { fd: number; stat: BigIntStats } {
   }
 }
 
+/**
+ * One synchronous read at file offset `pos` into `buf`, placed at the same page offset in the buffer so
+ * every later read is page-aligned. Returns the bytes read (never empty: a short file is an error).
+ */
+function readAlignedSync(task: HashTask, fd: number, buf: Buffer, pos: number): Buffer {
+  const off = pos % PAGE_SIZE;
+  const len = Math.min(buf.length - off, task.end - pos);
+  const n = readOrThrow(task, () => readSync(fd, buf, off, len, pos));
+  if (n === 0) throw shortRead(task, fd, pos);
+  return buf.subarray(off, off + n);
+}
+
 /** Synchronous read loop: the fastest way to feed one core (no event-loop round trips). */
 export function hashTaskSync(task: HashTask, buf: Buffer, newHasher: HasherFactory, onBytes?: BytesCallback): Buffer {
   if ((task.start % PAGE_SIZE) + (task.end - task.start) <= buf.length) return hashSmallTaskSync(task, buf, newHasher, onBytes);
@@ -50,14 +62,10 @@ export function hashTaskSync(task: HashTask, buf: Buffer, newHasher: HasherFacto
     const h = newHasher();
     let pos = task.start;
     while (pos < task.end) {
-      // Put file offset `pos` at the same page offset in the buffer, so every later read is page-aligned.
-      const off = pos % PAGE_SIZE;
-      const len = Math.min(buf.length - off, task.end - pos);
-      const n = readOrThrow(task, () => readSync(fd, buf, off, len, pos));
-      if (n === 0) throw shortRead(task, fd, pos);
-      h.update(buf.subarray(off, off + n));
-      pos += n;
-      onBytes?.(n);
+      const chunk = readAlignedSync(task, fd, buf, pos);
+      h.update(chunk);
+      pos += chunk.length;
+      onBytes?.(chunk.length);
     }
     checkUnchanged(task, Number(stat.size), stat.mtimeNs, fstatSync(fd, { bigint: true }));
     return h.digest();
@@ -117,13 +125,10 @@ export async function hashTaskAdaptive(
     let pos = task.start;
     const [first] = bufs();
     while (pos < task.end && !spareCore()) {
-      const off = pos % PAGE_SIZE;
-      const len = Math.min(first.length - off, task.end - pos);
-      const n = readOrThrow(task, () => readSync(fd, first, off, len, pos));
-      if (n === 0) throw shortRead(task, fd, pos);
-      h.update(first.subarray(off, off + n));
-      pos += n;
-      onBytes?.(n);
+      const chunk = readAlignedSync(task, fd, first, pos);
+      h.update(chunk);
+      pos += chunk.length;
+      onBytes?.(chunk.length);
     }
     if (pos < task.end) {
       const pair = bufs();

@@ -164,7 +164,6 @@ export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOve
   const cfg = Config.fromSerialization({ ...s, allowSymlinks });
   const paths = [...new Set([...s.ignorePaths, ...(o.ignorePaths ?? [])])];
   cfg.setIgnoredPaths({ paths, ignoreGitPaths: o.ignoreGitPaths !== false });
-  cfg.setAllowSymlinks(allowSymlinks);
   if (o.onProgress) cfg.setProgressHandler(o.onProgress);
   if (o.onWarning) cfg.setWarningHandler(o.onWarning);
   if (o.digestCache) cfg.useDigestCache(o.digestCache);

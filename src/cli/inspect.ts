@@ -8,6 +8,7 @@ import { X509Certificate as NodeX509 } from 'node:crypto';
 import type { CliContext } from './context.js';
 import { setExitCode } from './exit-code.js';
 import { describeSigstoreBundle } from '../verifiers/sigstore-describe.js';
+import { oneLineName } from '../certificates.js';
 import { printable, reportError } from './errors.js';
 import { bundlePayload, readBundleFile } from '../bundle.js';
 import { statementToManifest, type ExpectedManifest } from '../statement.js';
@@ -41,7 +42,7 @@ function certSummary(b64: unknown): Json {
     return { error: `unreadable certificate: ${errorMessage(e)}` };
   }
 }
-const oneLine = (dn: string | undefined) => (dn ?? '').split('\n').filter(Boolean).join(', ') || '(empty)';
+const oneLine = (dn: string | undefined) => oneLineName(dn ?? '') || '(empty)';
 
 function describeKey(vm: Json): Json {
   const pk = isObject(vm['publicKey']) ? vm['publicKey'] : {};

@@ -89,6 +89,12 @@ export class Config {
     return this;
   }
 
+  /** Opt-in: trust digests of files unchanged since they were cached instead of re-hashing them. */
+  useDigestCache(o: hashing.DigestCacheOptions = {}): this {
+    this.overrides = { ...this.overrides, digestCache: { ...o } };
+    return this;
+  }
+
   async verify(modelPath: string, signaturePath: string): Promise<VerificationResult> {
     if (!this.verifier) throw new ModelSigningError('USAGE', 'no verifier configured: call one of the use...Verifier methods first');
     const bundle = readBundleFile(signaturePath);

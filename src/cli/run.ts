@@ -5,13 +5,14 @@
  * or verifier.
  */
 import type { Command } from 'commander';
+import * as hashing from '../api/hashing.js';
 import * as signing from '../api/signing.js';
-import { readBundleFile } from '../bundle.js';
+import * as verifying from '../api/verifying.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
-import { resolveCliIgnorePaths, signatureIgnorePath } from '../model/ignore-paths.js';
+import { signatureIgnorePath } from '../model/ignore-paths.js';
 import type { Signer } from '../signers/types.js';
 import type { Verifier } from '../verifiers/types.js';
-import { mismatchSummary, verifyModel } from '../verify-model.js';
+import { mismatchSummary, type VerificationReport } from '../verify-model.js';
 import type { CliContext } from './context.js';
 import { EXIT_FAILURE, printable, reportError } from './errors.js';
 import {
@@ -19,6 +20,7 @@ import {
   addHashingOptions,
   addModelOptions,
   applyCacheOptions,
+  applyModelOptions,
   digestCacheFromOptions,
   hashingConfigFromOptions,
   type CacheOptions,
@@ -104,24 +106,22 @@ export async function runVerify(
 ): Promise<void> {
   const progress = progressReporter(ctx, 'hashing');
   try {
-    const verifier = await makeVerifier();
-    const bundle = readBundleFile(o.signature);
-    const cwd = process.cwd();
-    const userIgnores = resolveCliIgnorePaths(modelPath, o.ignorePaths ?? [], cwd);
-    const sigRel = signatureIgnorePath(modelPath, o.signature, cwd);
-    const digestCache = digestCacheFromOptions(o, (hits, total) => ctx.info(`${hits} of ${total} files trusted from the digest cache`));
-    const report = await verifyModel(modelPath, bundle, {
-      verifier,
-      ignoreUnsignedFiles: o.ignoreUnsignedFiles === true,
-      hashing: {
-        ignorePaths: [...userIgnores, ...(sigRel !== null ? [sigRel] : [])],
-        ignoreGitPaths: o.ignoreGitPaths !== false,
-        allowSymlinks: o.allowSymlinks === true,
-        ...(progress ? { onProgress: progress.onProgress } : {}),
-        onWarning: (m) => ctx.warn(m),
-        ...(digestCache ? { digestCache } : {}),
-      },
-    });
+    // The library's verification, with the flags only adding exclusions to what the signature says.
+    const cfg = new verifying.Config()
+      .useVerifier(await makeVerifier())
+      .setIgnoreUnsignedFiles(o.ignoreUnsignedFiles === true)
+      .setHashingConfig(applyModelOptions(ctx, new hashing.Config(), modelPath, o))
+      .setWarningHandler((m) => ctx.warn(m));
+    if (progress) cfg.setProgressHandler(progress.onProgress);
+    const cache = digestCacheFromOptions(o, (hits, total) => ctx.info(`${hits} of ${total} files trusted from the digest cache`));
+    if (cache) cfg.useDigestCache(cache);
+    let report: VerificationReport;
+    try {
+      report = await cfg.verify(modelPath, o.signature);
+    } catch (e) {
+      if (!(e instanceof verifying.VerificationMismatchError)) throw e;
+      report = e.report;
+    }
     progress?.done();
     if (o.json) ctx.print(JSON.stringify(reportToJson(report, o.signature), null, 2));
     if (report.ok) {

@@ -11,8 +11,13 @@ import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 // Workers inherit the process's flags, but some only make sense for a main script
-// (`node --input-type=module -e ...` would make every worker fail to start).
-const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
+// (`node --input-type=module -e ...` would make every worker fail to start). Only then is an explicit list
+// passed: an explicit list is validated strictly, and Node 24's test runner hands its children per-process
+// flags (--v8-pool-size, --secure-heap, ...) that a worker refuses, while plain inheritance accepts them.
+const MAIN_SCRIPT_FLAG = /^(--input-type|--eval|--print|-e|-p)(=|$)/;
+const WORKER_EXEC_ARGV = process.execArgv.some((a) => MAIN_SCRIPT_FLAG.test(a))
+  ? process.execArgv.filter((a, i, all) => !MAIN_SCRIPT_FLAG.test(a) && !/^(-e|-p|--eval|--print)$/.test(all[i - 1] ?? ''))
+  : undefined;
 const IDLE_SHUTDOWN_MS = 5000;
 /** A worker may hold a second batch when it is at most this big: it hides the message round trip for small files. */
 const PIPELINE_MAX_BYTES = 8 * 1024 * 1024;

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // Entry point of the `model-signing` / `model_signing` commands: all logic lives in program.ts.
 import module from 'node:module';
+import { isSupportedNode, unsupportedNodeMessage } from './node-version.js';
+
+// Checked before anything else is loaded: on an old Node the dependencies may not even parse, and a user
+// deserves one line saying which Node is needed, not a syntax error or a stack trace.
+if (!isSupportedNode(process.version)) {
+  process.stderr.write(`Error: ${unsupportedNodeMessage(process.version)}\n`);
+  process.exit(1);
+}
 
 // Node >= 22.1 can cache compiled code between runs (start-up is most of a small model's time).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();

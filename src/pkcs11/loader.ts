@@ -2,7 +2,6 @@
  * pkcs11js is an optional dependency (a native addon that may fail to build): it is imported only
  * when a PKCS #11 method is used, so everything else works without it.
  */
-import { createRequire } from 'node:module';
 import { ModelSigningError, errorMessage } from '../errors.js';
 
 export type Pkcs11Js = typeof import('pkcs11js');
@@ -17,7 +16,8 @@ export const PKCS11JS_NOT_BUILT =
 /** True when the pkcs11js package itself is present (its JavaScript), whether or not its addon is built. */
 function pkcs11jsInstalled(): boolean {
   try {
-    createRequire(import.meta.url).resolve('pkcs11js/package.json');
+    // The ESM resolver, as the import itself uses (and any resolve hooks with it).
+    import.meta.resolve('pkcs11js');
     return true;
   } catch {
     return false;

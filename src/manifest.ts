@@ -99,6 +99,8 @@ export interface Manifest {
   resources: ResourceDescriptor[];
   /** Hex SHA-256 root digest over `resources` in order. */
   rootDigest: string;
+  /** The model path was a single file (set by hashing; `--compat reference` names it `.`). */
+  singleFile?: boolean;
 }
 
 export function makeManifest(modelName: string, serialization: Serialization, resources: ResourceDescriptor[]): Manifest {

@@ -32,6 +32,8 @@ export interface VerificationReport {
   rootDigest: string | null;
   /** Number of signed resources (files or shards). */
   resourceCount: number;
+  /** The signed resources, in payload order and with the names as signed. */
+  resources: ResourceDescriptor[];
   /** Local files the signature does not list (never reported with ignore-unsigned-files). */
   extraFiles: string[];
   /** Signed files not found in the model. */
@@ -208,6 +210,7 @@ export async function verifyModel(modelPath: string, bundle: BundleJSON, o: Veri
     serialization: expected.serialization,
     rootDigest: expected.rootDigest,
     resourceCount: expected.resources.length,
+    resources: expected.resources,
     ...diff,
     warnings,
     signer: verified.signer,

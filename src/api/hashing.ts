@@ -269,7 +269,7 @@ export class Config {
     const digests = await this.digestItems(items, walk);
     const resources: ResourceDescriptor[] = items.map((it, i) => ({ name: it.name, algorithm: serialization.hashType, digest: digests[i]!.toString('hex') }));
     // Pre-sorted by UTF-8 bytes (= code points) so makeManifest's own sort has nothing left to do.
-    return { manifest: makeManifest(walk.modelName, serialization, sortByName(resources)), walk };
+    return { manifest: { ...makeManifest(walk.modelName, serialization, sortByName(resources)), singleFile: walk.singleFile }, walk };
   }
 
   /**

@@ -11,6 +11,7 @@ import { ModelSigningError, errorMessage } from '../errors.js';
 import { manifestToStatement } from '../statement.js';
 import { readBundleFile, writeBundleAtomic } from '../bundle.js';
 import type { Manifest } from '../manifest.js';
+import { checkReferenceSerialization, referenceLayout, referenceStatement, type Compat } from '../compat/reference.js';
 import type { BundleJSON, Signer } from '../signers/types.js';
 import { EllipticKeySigner } from '../signers/key.js';
 import { CertificateSigner } from '../signers/certificate.js';
@@ -23,6 +24,7 @@ import {
 } from '../signers/pkcs11.js';
 
 export type { Signer, BundleJSON } from '../signers/types.js';
+export type { Compat } from '../compat/reference.js';
 export type { SigstoreSignerOptions } from '../signers/sigstore.js';
 export type { Pkcs11SignerOptions, Pkcs11CertificateSignerOptions } from '../signers/pkcs11.js';
 
@@ -70,6 +72,7 @@ export function checkSignaturePath(modelPath: string, signaturePath: string): vo
 export class Config {
   private signer: () => Promise<Signer> = async () => createSigstoreSigner({});
   private hashingConfig: hashing.Config | undefined;
+  private compat: Compat = 'spec';
 
   /** Sign with an EC private key (PEM; encrypted PKCS #8 needs `password`). */
   useEllipticKeySigner(o: { privateKey: string; password?: string }): this {
@@ -111,14 +114,26 @@ export class Config {
     return this;
   }
 
+  /**
+   * 'spec' (default): the OMS v1.0 form. 'reference': exactly what the Python `model_signing` 1.1.1
+   * writes (single file named `.`, `<hash>-sharded-<size>` shard algorithms, its resource order).
+   */
+  setCompat(c: Compat): this {
+    if (c !== 'spec' && c !== 'reference') throw new ModelSigningError('USAGE', `unknown compatibility mode '${String(c)}'`);
+    this.compat = c;
+    return this;
+  }
+
   async sign(modelPath: string, signaturePath: string): Promise<SigningResult> {
     checkSignaturePath(modelPath, signaturePath);
-    const signer = await this.signer(); // before hashing: a bad key fails fast
     const cfg = this.hashingConfig?.clone() ?? new hashing.Config();
+    if (this.compat === 'reference') checkReferenceSerialization(cfg.serialization);
+    const signer = await this.signer(); // before hashing: a bad key fails fast
     const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
     if (sigRel !== null) cfg.addIgnoredPaths({ paths: [sigRel] });
-    const manifest = await cfg.hash(modelPath);
-    const payload = manifestToStatement(manifest);
+    const hashed = await cfg.hash(modelPath);
+    const manifest = this.compat === 'reference' ? referenceLayout(hashed) : hashed;
+    const payload = this.compat === 'reference' ? referenceStatement(manifest) : manifestToStatement(manifest);
     const bundle = await signer.sign(payload);
     writeBundleAtomic(signaturePath, bundle);
     return { manifest, bundle };

@@ -5,7 +5,8 @@ import { addCacheOptions, addHashingOptions, addModelOptions, applyCacheOptions,
 import { progressReporter } from './progress.js';
 import { reportError } from './errors.js';
 import { setExitCode } from './exit-code.js';
-import { manifestToJson } from './manifest-json.js';
+import { manifestJson, printJson } from './json-output.js';
+import { checkReferenceSerialization, parseCompat, referenceLayout } from '../compat/reference.js';
 
 export function digestCommand(ctx: CliContext): Command {
   const cmd = new Command('digest')
@@ -19,14 +20,19 @@ export function digestCommand(ctx: CliContext): Command {
   cmd.action(async (modelPath: string, o: HashingOptions & CacheOptions & { json?: boolean }) => {
     const progress = progressReporter(ctx, 'hashing');
     try {
+      const compat = parseCompat(o.compat ?? 'spec');
       const cfg = hashingConfigFromOptions(ctx, modelPath, o);
+      if (compat === 'reference') checkReferenceSerialization(cfg.serialization);
       applyCacheOptions(cfg, o, (hits, total) => ctx.info(`${hits} of ${total} digests reused from the digest cache`));
       if (progress) cfg.setProgressHandler(progress.onProgress);
-      const manifest = await cfg.hash(modelPath);
+      const hashed = await cfg.hash(modelPath);
+      const manifest = compat === 'reference' ? referenceLayout(hashed) : hashed;
       progress?.done();
-      ctx.print(o.json ? JSON.stringify(manifestToJson(manifest), null, 2) : `sha256:${manifest.rootDigest}`);
+      if (o.json) printJson(ctx, 'digest', { compat, ...manifestJson(manifest) });
+      else ctx.print(`sha256:${manifest.rootDigest}`);
     } catch (e) {
       progress?.done();
+      if (o.json) printJson(ctx, 'digest', {}, e);
       setExitCode(cmd, reportError(ctx, 'Computing digest failed: ', e));
     }
   });

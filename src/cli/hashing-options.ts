@@ -17,6 +17,7 @@ export interface HashingOptions extends ModelOptions {
   serialization?: string;
   shardSize?: string;
   maxWorkers?: string;
+  compat?: string;
 }
 
 /** --ignore-paths, --ignore-git-paths/--no-ignore-git-paths, --allow-symlinks (sign, verify, digest). */
@@ -34,7 +35,8 @@ export function addHashingOptions(cmd: Command): Command {
     .addOption(new Option('--hash-algorithm <name>', 'Digest algorithm: sha256, blake2b, blake3.').default('sha256'))
     .addOption(new Option('--serialization <method>', 'files: one digest per file; shards: one per byte range.').default('files'))
     .option('--shard-size <bytes>', `Shard size for --serialization shards (default ${DEFAULT_SHARD_SIZE}).`)
-    .option('--max-workers <n>', 'Hashing threads (default: one per core).');
+    .option('--max-workers <n>', 'Hashing threads (default: one per core).')
+    .addOption(new Option('--compat <form>', 'spec: the OMS v1.0 form; reference: what model_signing 1.1.1 writes and verifies.').default('spec'));
 }
 
 export function positiveInt(flag: string, raw: string | undefined): number | undefined {

@@ -12,8 +12,8 @@ import { oneLineName } from '../certificates.js';
 import { printable, reportError } from './errors.js';
 import { bundlePayload, readBundleFile } from '../bundle.js';
 import { statementToManifest, type ExpectedManifest } from '../statement.js';
-import { errorMessage } from '../errors.js';
-import { serializationToJson } from './manifest-json.js';
+import { ModelSigningError, errorMessage } from '../errors.js';
+import { isoDate, printJson, resourcesJson, serializationJson } from './json-output.js';
 import type { BundleJSON } from '../signers/types.js';
 
 export const NOT_VERIFIED = 'NOT VERIFIED: this only shows what the signature claims';
@@ -32,12 +32,20 @@ export interface InspectInfo {
   statement: Record<string, unknown> | null;
   /** Why the statement could not be read, if it could not. */
   statementError: string | null;
+  /** RFC 3161 timestamps the bundle carries (claimed signing times, ISO 8601 UTC). */
+  timestamps: Array<{ kind: 'rfc3161'; time: string }>;
 }
 
 function certSummary(b64: unknown): Json {
   try {
     const c = new NodeX509(Buffer.from(String(b64), 'base64'));
-    return { subject: oneLine(c.subject), issuer: oneLine(c.issuer), not_before: c.validFrom, not_after: c.validTo, fingerprint_sha256: c.fingerprint256 };
+    return {
+      subject: oneLine(c.subject),
+      issuer: oneLine(c.issuer),
+      notBefore: isoDate(c.validFrom),
+      notAfter: isoDate(c.validTo),
+      fingerprintSha256: c.fingerprint256,
+    };
   } catch (e) {
     return { error: `unreadable certificate: ${errorMessage(e)}` };
   }
@@ -46,8 +54,8 @@ const oneLine = (dn: string | undefined) => oneLineName(dn ?? '') || '(empty)';
 
 function describeKey(vm: Json): Json {
   const pk = isObject(vm['publicKey']) ? vm['publicKey'] : {};
-  if (typeof pk['hint'] === 'string' && pk['hint'] !== '') return { public_key_hint: pk['hint'] };
-  return { public_key: 'embedded (legacy rawBytes format, pre-1.1)', ...(pk['keyDetails'] ? { key_details: pk['keyDetails'] } : {}) };
+  if (typeof pk['hint'] === 'string' && pk['hint'] !== '') return { publicKeyHint: pk['hint'] };
+  return { publicKey: 'embedded (legacy rawBytes format, pre-1.1)', ...(pk['keyDetails'] ? { keyDetails: pk['keyDetails'] } : {}) };
 }
 
 function describeCertificateChain(vm: Json): Json {
@@ -59,19 +67,18 @@ function describeCertificateChain(vm: Json): Json {
 /** Sigstore claims (identity, issuer, log entries, timestamps), read by the shared unverified describer. */
 function describeSigstore(bundle: BundleJSON, vm: Json): Json {
   const d = describeSigstoreBundle(bundle);
-  const out: Json = { identity: d.identity ?? '(none)', oidc_issuer: d.issuer ?? '(none)' };
+  const out: Json = { identity: d.identity ?? '(none)', oidcIssuer: d.issuer ?? '(none)' };
   const raw = isObject(vm['certificate']) ? vm['certificate']['rawBytes'] : undefined;
   const cert = certSummary(raw);
-  if (typeof cert['issuer'] === 'string') out['certificate_issuer'] = cert['issuer'];
+  if (typeof cert['issuer'] === 'string') out['certificateIssuer'] = cert['issuer'];
   else out['certificate'] = cert['error'];
-  if (d.certificateNotBefore) out['not_before'] = d.certificateNotBefore.toISOString();
-  if (d.certificateNotAfter) out['not_after'] = d.certificateNotAfter.toISOString();
-  out['tlog_entries'] = d.tlogEntries.map((e) => ({
-    log_index: e.logIndex,
-    integrated_time: e.integratedTime?.toISOString() ?? null,
+  if (d.certificateNotBefore) out['notBefore'] = d.certificateNotBefore.toISOString();
+  if (d.certificateNotAfter) out['notAfter'] = d.certificateNotAfter.toISOString();
+  out['tlogEntries'] = d.tlogEntries.map((e) => ({
+    logIndex: e.logIndex,
+    integratedTime: e.integratedTime?.toISOString() ?? null,
     ...(e.kind ? { kind: `${e.kind} ${e.version ?? ''}`.trim() } : {}),
   }));
-  out['timestamps'] = d.timestamps.map((t) => ({ tsa_time: t.toISOString() }));
   return out;
 }
 
@@ -79,12 +86,22 @@ function statementSummary(m: ExpectedManifest): Json {
   const files = new Set(m.resources.map((r) => (m.serialization.method === 'shards' ? r.name.replace(/:\d+:\d+$/, '') : r.name)));
   return {
     format: m.format,
-    model_name: m.modelName,
-    root_digest: m.rootDigest === null ? null : { sha256: m.rootDigest },
-    serialization: serializationToJson(m.serialization),
-    file_count: files.size,
-    resource_count: m.resources.length,
+    modelName: m.modelName,
+    rootDigest: m.rootDigest === null ? null : { sha256: m.rootDigest },
+    serialization: serializationJson(m.serialization),
+    fileCount: files.size,
+    resourceCount: m.resources.length,
+    resources: resourcesJson(m.resources),
   };
+}
+
+/** RFC 3161 timestamps in the bundle, whatever the signing method (claims only, never checked here). */
+function timestampsOf(bundle: BundleJSON): InspectInfo['timestamps'] {
+  try {
+    return describeSigstoreBundle(bundle).timestamps.map((t) => ({ kind: 'rfc3161' as const, time: t.toISOString() }));
+  } catch {
+    return [];
+  }
 }
 
 /** Everything the bundle claims, without verifying anything. */
@@ -127,6 +144,7 @@ export function inspectBundle(bundle: BundleJSON): InspectInfo {
     predicateType,
     statement,
     statementError,
+    timestamps: timestampsOf(bundle),
   };
 }
 
@@ -137,32 +155,48 @@ function textLines(value: unknown, indent: string): string[] {
   }
   if (isObject(value)) {
     return Object.entries(value).flatMap(([k, v]) =>
-      isObject(v) || Array.isArray(v) ? [`${indent}${k}:`, ...textLines(v, indent + '  ')] : [`${indent}${k}: ${v === null ? '-' : String(v)}`],
+      isObject(v) || Array.isArray(v) ? [`${indent}${label(k)}:`, ...textLines(v, indent + '  ')] : [`${indent}${label(k)}: ${v === null ? '-' : String(v)}`],
     );
   }
   return [`${indent}${String(value)}`];
 }
 
-/** snake_case JSON, like the other --json outputs. */
-export function inspectToJson(info: InspectInfo): Record<string, unknown> {
+/** The `inspect --json` fields (see json-output.ts); `files` keeps the per-resource list. */
+export function inspectToJson(info: InspectInfo, files = false): Record<string, unknown> {
   return {
     note: NOT_VERIFIED,
     verified: false,
     method: info.method,
-    media_type: info.mediaType,
-    payload_type: info.payloadType,
-    predicate_type: info.predicateType,
+    mediaType: info.mediaType,
+    payloadType: info.payloadType,
+    predicateType: info.predicateType,
     signer: info.signer,
-    statement: info.statement,
-    statement_error: info.statementError,
+    statement: info.statement && !files ? withoutResources(info.statement) : info.statement,
+    statementError: info.statementError,
+    timestamps: info.timestamps,
   };
 }
 
-export function formatInspect(info: InspectInfo): string {
+function withoutResources(statement: Json): Json {
+  const { resources: _resources, ...rest } = statement;
+  return rest;
+}
+
+/** Text labels in the snake_case the text form always used (`modelName` -> `model_name`). */
+const label = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export function formatInspect(info: InspectInfo, files = false): string {
   const lines = [NOT_VERIFIED, '', `method: ${info.method}`, `media type: ${info.mediaType}`, `payload type: ${info.payloadType}`];
   lines.push(`predicate type: ${info.predicateType ?? '(unreadable)'}`);
   lines.push('signer (claimed):', ...textLines(info.signer, '  '));
-  if (info.statement) lines.push('model (claimed):', ...textLines(info.statement, '  '));
+  if (info.timestamps.length > 0) lines.push('timestamps (claimed):', ...info.timestamps.map((t) => `  ${t.time} (${t.kind})`));
+  if (info.statement) {
+    const { resources, ...summary } = info.statement;
+    lines.push('model (claimed):', ...textLines(summary, '  '));
+    if (files && Array.isArray(resources)) {
+      lines.push('  resources:', ...(resources as Array<{ name: string; algorithm: string; digest: string }>).map((r) => `    ${r.name}  ${r.algorithm}:${r.digest}`));
+    }
+  }
   if (info.statementError) lines.push(`statement: INVALID - ${info.statementError}`);
   // Every value here is attacker-chosen text: no control character may reach the terminal.
   return lines.map(printable).join('\n');
@@ -173,17 +207,17 @@ export function inspectCommand(ctx: CliContext): Command {
     .description('Show what a signature claims (NOT verified: no signature, trust or model check).')
     .argument('<SIGNATURE>', 'The signature file (Sigstore bundle).')
     .option('--json', 'Print the claims as JSON.')
+    .option('--files', 'Also list every signed file (or shard) with its digest.')
     .helpOption('-h, --help', 'Show this message and exit.')
-    .action((signature: string, o: { json?: boolean }, cmd: Command) => {
+    .action((signature: string, o: { json?: boolean; files?: boolean }, cmd: Command) => {
       try {
         const info = inspectBundle(readBundleFile(signature));
-        if (o.json) {
-          ctx.print(JSON.stringify(inspectToJson(info), null, 2));
-        } else {
-          ctx.print(formatInspect(info));
-        }
+        const failure = info.statementError ? new ModelSigningError('BUNDLE', info.statementError) : undefined;
+        if (o.json) printJson(ctx, 'inspect', { signature, ...inspectToJson(info, o.files === true) }, failure);
+        else ctx.print(formatInspect(info, o.files === true));
         if (info.statementError) setExitCode(cmd, 1);
       } catch (e) {
+        if (o.json) printJson(ctx, 'inspect', { signature }, e);
         setExitCode(cmd, reportError(ctx, 'Inspecting failed with error: ', e));
       }
     });

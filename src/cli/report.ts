@@ -1,6 +1,6 @@
 /** The verification report as readable text (each difference with both digests) and as JSON. */
 import type { VerificationReport } from '../verify-model.js';
-import { serializationToJson } from './manifest-json.js';
+import { resourcesJson, serializationJson } from './json-output.js';
 import { printable } from './errors.js';
 
 /** Long lists are cut in the text form; --json always has everything. */
@@ -38,21 +38,20 @@ export function formatReport(r: VerificationReport): string {
   return lines.join('\n');
 }
 
-/** Stable snake_case JSON for scripts. */
-export function reportToJson(r: VerificationReport, signature?: string): Record<string, unknown> {
+/** The report's fields of the `verify --json` document (see json-output.ts). */
+export function reportJson(r: VerificationReport): Record<string, unknown> {
   return {
-    ok: r.ok,
-    ...(signature !== undefined ? { signature } : {}),
-    model_name: r.modelName,
-    predicate_type: r.predicateType,
+    modelName: r.modelName,
+    predicateType: r.predicateType,
     format: r.format,
-    root_digest: r.rootDigest === null ? null : { sha256: r.rootDigest },
-    serialization: serializationToJson(r.serialization),
-    resource_count: r.resourceCount,
+    rootDigest: r.rootDigest === null ? null : { sha256: r.rootDigest },
+    serialization: serializationJson(r.serialization),
+    resourceCount: r.resourceCount,
+    resources: resourcesJson(r.resources),
     signer: { ...r.signer },
     warnings: r.warnings,
     mismatches: r.mismatches.map((m) => ({ name: m.name, expected: m.expected, actual: m.actual })),
-    missing_files: r.missingFiles,
-    extra_files: r.extraFiles,
+    missingFiles: r.missingFiles,
+    extraFiles: r.extraFiles,
   };
 }

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import * as hashing from '../api/hashing.js';
 import * as signing from '../api/signing.js';
 import * as verifying from '../api/verifying.js';
-import { ModelSigningError, errorMessage } from '../errors.js';
 import { signatureIgnorePath } from '../model/ignore-paths.js';
 import type { Signer } from '../signers/types.js';
 import type { Verifier } from '../verifiers/types.js';
@@ -27,10 +26,11 @@ import {
   type HashingOptions,
   type ModelOptions,
 } from './hashing-options.js';
-import { manifestToJson } from './manifest-json.js';
+import { manifestJson, printJson } from './json-output.js';
+import { checkReferenceSerialization, parseCompat, referenceIncompatibility } from '../compat/reference.js';
 import { setExitCode } from './exit-code.js';
 import { progressReporter } from './progress.js';
-import { formatReport, reportToJson } from './report.js';
+import { formatReport, reportJson } from './report.js';
 
 export interface SignOptions extends HashingOptions, CacheOptions {
   signature: string;
@@ -62,10 +62,6 @@ export function addVerifyOptions(cmd: Command): Command {
     .option('--json', 'Print the verification report as JSON.');
 }
 
-function jsonError(e: unknown): Record<string, unknown> {
-  return { ok: false, error: { code: e instanceof ModelSigningError ? e.code : 'INTERNAL', message: errorMessage(e) } };
-}
-
 export async function runSign(
   ctx: CliContext,
   cmd: Command,
@@ -75,22 +71,22 @@ export async function runSign(
 ): Promise<void> {
   const progress = progressReporter(ctx, 'hashing');
   try {
-    const signer = await makeSigner();
+    const compat = parseCompat(o.compat ?? 'spec');
     const sigRel = signatureIgnorePath(modelPath, o.signature, process.cwd());
     const cfg = hashingConfigFromOptions(ctx, modelPath, o, sigRel !== null ? [sigRel] : []);
+    if (compat === 'reference') checkReferenceSerialization(cfg.serialization); // before any sign-in
+    const signer = await makeSigner();
     if (progress) cfg.setProgressHandler(progress.onProgress);
     applyCacheOptions(cfg, o, (hits, total) => ctx.info(`${hits} of ${total} digests reused from the digest cache`));
-    const { manifest } = await new signing.Config().useSigner(signer).setHashingConfig(cfg).sign(modelPath, o.signature);
+    const { manifest } = await new signing.Config().useSigner(signer).setHashingConfig(cfg).setCompat(compat).sign(modelPath, o.signature);
     progress?.done();
-    if (o.json) {
-      const m = manifestToJson(manifest);
-      ctx.print(JSON.stringify({ ok: true, signature: o.signature, ...m, resource_count: manifest.resources.length }, null, 2));
-    } else {
-      ctx.print('Signing succeeded');
-    }
+    const why = compat === 'spec' ? referenceIncompatibility(manifest) : null;
+    if (why) ctx.info(`note: model_signing 1.1.1 cannot verify this signature (${why}); sign with --compat reference for one it can`);
+    if (o.json) printJson(ctx, 'sign', { signature: o.signature, compat, ...manifestJson(manifest) });
+    else ctx.print('Signing succeeded');
   } catch (e) {
     progress?.done();
-    if (o.json) ctx.print(JSON.stringify(jsonError(e), null, 2));
+    if (o.json) printJson(ctx, 'sign', { signature: o.signature }, e);
     // Bad flag values found by the library (e.g. --shard-size 0) exit 1 like every other bad input;
     // exit 2 is for command lines commander cannot parse.
     setExitCode(cmd, reportError(ctx, 'Signing failed with error: ', e));
@@ -123,7 +119,7 @@ export async function runVerify(
       report = e.report;
     }
     progress?.done();
-    if (o.json) ctx.print(JSON.stringify(reportToJson(report, o.signature), null, 2));
+    if (o.json) printJson(ctx, 'verify', { signature: o.signature, ...reportJson(report) }, report.ok ? undefined : new verifying.VerificationMismatchError(report));
     if (report.ok) {
       if (!o.json) ctx.print('Verification succeeded');
       return;
@@ -133,7 +129,7 @@ export async function runVerify(
     setExitCode(cmd, EXIT_FAILURE);
   } catch (e) {
     progress?.done();
-    if (o.json) ctx.print(JSON.stringify(jsonError(e), null, 2));
+    if (o.json) printJson(ctx, 'verify', { signature: o.signature }, e);
     setExitCode(cmd, reportError(ctx, 'Verification failed with error: ', e));
   }
 }

@@ -6,3 +6,4 @@ export * from './manifest.js';
 export { ModelSigningError, isModelSigningError, type ErrorCode } from './errors.js';
 export type { Signer, BundleJSON } from './signers/types.js';
 export type { Verifier, VerifiedPayload, SignerInfo } from './verifiers/types.js';
+export { referenceLayout, referenceStatement, referenceIncompatibility, type Compat } from './compat/reference.js';

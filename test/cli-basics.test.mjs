@@ -61,16 +61,18 @@ test('digest prints sha256:<root> over the file digests in code-point order', (t
   assert.equal(r.stdout, `sha256:${expectedRoot(['alpha', 'beta'])}\n`);
 });
 
-test('digest --json prints the manifest with OMS field names', (t) => {
+test('digest --json prints the manifest (schema version 1 field names)', (t) => {
   const { model } = twoFileModel(t);
   const r = runCli(['digest', model, '--json']);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.equal(j.model_name, 'model');
-  assert.equal(j.root_digest.sha256, expectedRoot(['alpha', 'beta']));
+  assert.equal(j.schemaVersion, 1);
+  assert.equal(j.command, 'digest');
+  assert.equal(j.modelName, 'model');
+  assert.equal(j.rootDigest.sha256, expectedRoot(['alpha', 'beta']));
   assert.deepEqual(j.serialization, {
-    method: 'files', hash_type: 'sha256', allow_symlinks: false,
-    ignore_paths: ['.git', '.gitattributes', '.github', '.gitignore'],
+    method: 'files', hashType: 'sha256', allowSymlinks: false,
+    ignorePaths: ['.git', '.gitattributes', '.github', '.gitignore'],
   });
   assert.deepEqual(j.resources.map((x) => x.name), ['a.bin', 'sub/b.txt']);
   assert.equal(j.resources[0].digest, sha256('alpha').toString('hex'));

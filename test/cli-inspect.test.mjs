@@ -18,10 +18,10 @@ test('inspect shows the Sigstore signer, log entry and timestamp, marked NOT VER
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.signer.identity, 'stefanb@us.ibm.com');
-  assert.equal(j.signer.oidc_issuer, 'https://sigstore.verify.ibm.com/oauth2');
-  assert.equal(j.signer.tlog_entries[0].log_index, '598151086');
-  assert.equal(j.signer.tlog_entries[0].integrated_time, '2025-10-10T02:12:20.000Z');
-  assert.equal(j.signer.timestamps[0].tsa_time, '2025-10-10T02:12:20.000Z');
+  assert.equal(j.signer.oidcIssuer, 'https://sigstore.verify.ibm.com/oauth2');
+  assert.equal(j.signer.tlogEntries[0].logIndex, '598151086');
+  assert.equal(j.signer.tlogEntries[0].integratedTime, '2025-10-10T02:12:20.000Z');
+  assert.deepEqual(j.timestamps, [{ kind: 'rfc3161', time: '2025-10-10T02:12:20.000Z' }]);
 });
 
 test('inspect never prints control characters from the bundle (they are shown escaped)', (t) => {

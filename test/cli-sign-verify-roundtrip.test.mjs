@@ -84,7 +84,7 @@ test('sign key / verify key round trip; the bundle is the reference shape and sc
   assert.equal(j.status, 0, j.stderr);
   const rep = JSON.parse(j.stdout);
   assert.equal(rep.ok, true);
-  assert.equal(rep.resource_count, 4);
+  assert.equal(rep.resourceCount, 4);
   assert.equal(rep.signer.method, 'key');
 });
 
@@ -227,7 +227,7 @@ test('--json on sign and on a failed verification prints a structured result', {
   assert.equal(s.status, 0, s.stderr);
   const sj = JSON.parse(s.stdout);
   assert.equal(sj.ok, true);
-  assert.match(sj.root_digest.sha256, /^[0-9a-f]{64}$/);
+  assert.match(sj.rootDigest.sha256, /^[0-9a-f]{64}$/);
   writeFileSync(join(m, 'config.json'), 'changed');
   mkdirSync(join(m, 'new'));
   writeFileSync(join(m, 'new', 'file'), 'x');
@@ -235,7 +235,8 @@ test('--json on sign and on a failed verification prints a structured result', {
   assert.equal(v.status, 1);
   const vj = JSON.parse(v.stdout);
   assert.equal(vj.ok, false);
-  assert.deepEqual(vj.extra_files, ['new/file']);
+  assert.equal(vj.error.code, 'MISMATCH');
+  assert.deepEqual(vj.extraFiles, ['new/file']);
   assert.equal(vj.mismatches[0].name, 'config.json');
   assert.equal(vj.mismatches[0].expected, sha256hex('{"layers": 2}'));
   assert.equal(vj.mismatches[0].actual, sha256hex('changed'));
@@ -253,7 +254,7 @@ test('inspect shows the claims, clearly marked as not verified', { skip }, (t) =
   assert.match(r.stdout, /resource_count: 4/);
   const j = JSON.parse(runCli(['inspect', sig, '--json']).stdout);
   assert.equal(j.verified, false);
-  assert.equal(j.statement.file_count, 4);
+  assert.equal(j.statement.fileCount, 4);
   assert.equal(j.signer.certificates.length, 2);
   assert.equal(runCli(['inspect', join(d, 'missing.sig')]).status, 1);
 });

@@ -169,11 +169,11 @@ test('inspect reads every reference vector without verifying it', { skip }, () =
     const j = JSON.parse(r.stdout);
     assert.equal(j.verified, false);
     assert.equal(j.method, v.split('-').slice(1).join('-').replace('elliptic-key', 'key'));
-    assert.equal(j.statement.file_count, v.includes('elliptic-key') && v.startsWith('v1.0') ? 1 : 2, v);
+    assert.equal(j.statement.fileCount, v.includes('elliptic-key') && v.startsWith('v1.0') ? 1 : 2, v);
     if (j.method === 'sigstore') {
       assert.equal(j.signer.identity, 'stefanb@us.ibm.com');
-      assert.equal(j.signer.oidc_issuer, 'https://sigstore.verify.ibm.com/oauth2');
-      assert.match(String(j.signer.tlog_entries[0].log_index), /^\d+$/);
+      assert.equal(j.signer.oidcIssuer, 'https://sigstore.verify.ibm.com/oauth2');
+      assert.match(String(j.signer.tlogEntries[0].logIndex), /^\d+$/);
     }
   }
   assert.match(runCli(['inspect', join(mt, 'v1.1.0-sigstore', 'model.sig')]).stdout, /^NOT VERIFIED: this only shows what the signature claims/);

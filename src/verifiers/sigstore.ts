@@ -1,20 +1,26 @@
 /**
  * Keyless Sigstore verification with @sigstore/verify (certificate chain to the trusted root, SCT, transparency
- * log inclusion proof/promise and checkpoint, timestamps, DSSE signature), then an EXACT match of the certificate
- * identity and OIDC issuer. @sigstore/verify 3.1.1 treats the expected identity as an unanchored regular
- * expression (`alice@example.com` would accept `malice@example.com`), so the identity policy is not passed to it
- * and the comparison is done here.
+ * log inclusion proof/promise and checkpoint, timestamps, DSSE signature), then a match of the certificate
+ * identity and OIDC issuer: exact by default, or a regular expression anchored at both ends. @sigstore/verify
+ * treats a string identity as an unanchored regular expression (`alice@example.com` would accept
+ * `malice@example.com`), so no identity policy is passed to it: the comparison (exact, or our anchored
+ * RegExp) is done here, on the identity of the certificate it verified, with messages naming both sides.
  */
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import type { VerifiedPayload, Verifier } from './types.js';
+import { valueMatcher } from './identity-match.js';
 
 export interface SigstoreVerifierOptions {
   /** Expected certificate identity (SAN: email or URI), compared exactly. */
-  identity: string;
+  identity?: string;
+  /** Instead of `identity`: a regular expression the whole identity must match (anchored for you). */
+  identityRegexp?: string;
   /** Expected OIDC issuer, compared exactly. */
-  oidcIssuer: string;
+  oidcIssuer?: string;
+  /** Instead of `oidcIssuer`: a regular expression the whole issuer must match (anchored for you). */
+  oidcIssuerRegexp?: string;
   useStaging?: boolean;
   /** Path to a ClientTrustConfig JSON file (its trusted root is used). */
   trustConfig?: string;
@@ -27,8 +33,8 @@ export interface SigstoreVerifierOptions {
 }
 
 export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
-  if (!o.identity) throw new ModelSigningError('USAGE', 'an expected identity is required to verify a Sigstore signature');
-  if (!o.oidcIssuer) throw new ModelSigningError('USAGE', 'an expected OIDC issuer is required to verify a Sigstore signature');
+  const identity = valueMatcher('identity', o.identity, o.identityRegexp);
+  const issuerMatch = valueMatcher('OIDC issuer', o.oidcIssuer, o.oidcIssuerRegexp);
   let root: Promise<TrustedRoot> | undefined;
   return {
     async verify(json: Record<string, unknown>): Promise<VerifiedPayload> {
@@ -54,11 +60,11 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
       }
       const san = signer.identity?.subjectAlternativeName;
       const issuer = signer.identity?.extensions?.issuer;
-      if (san !== o.identity) {
-        throw new ModelSigningError('TRUST', `the signing certificate was issued to '${san ?? '(no identity)'}', not to the expected identity '${o.identity}'`);
+      if (!identity.matches(san)) {
+        throw new ModelSigningError('TRUST', `the signing certificate was issued to '${san ?? '(no identity)'}', not to the expected identity ${identity.description}`);
       }
-      if (issuer !== o.oidcIssuer) {
-        throw new ModelSigningError('TRUST', `the signing certificate was issued by the OIDC issuer '${issuer ?? '(none)'}', not by the expected '${o.oidcIssuer}'`);
+      if (!issuerMatch.matches(issuer)) {
+        throw new ModelSigningError('TRUST', `the signing certificate was issued by the OIDC issuer '${issuer ?? '(none)'}', not by the expected ${issuerMatch.description}`);
       }
       const env = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
       if (!env) throw new ModelSigningError('BUNDLE', 'the Sigstore bundle holds no DSSE envelope');

@@ -2,13 +2,15 @@
  * `sign sigstore` / `verify sigstore` (the default method): keyless signing with an OIDC identity, and
  * verification against the public-good, staging or a private instance's trusted root.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import type { CliContext } from '../context.js';
 import { createSigstoreSigner } from '../../signers/sigstore.js';
 import { createSigstoreVerifier } from '../../verifiers/sigstore.js';
 import type { AuthUrlInfo } from '../../oidc/interactive.js';
 import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
+import { anchoredRegExp } from '../../verifiers/identity-match.js';
+import { errorMessage } from '../../errors.js';
 
 interface SigstoreSignFlags extends SignOptions {
   useStaging?: boolean;
@@ -21,8 +23,10 @@ interface SigstoreSignFlags extends SignOptions {
   oidcIssuer?: string;
 }
 interface SigstoreVerifyFlags extends VerifyOptions {
-  identity: string;
-  identityProvider: string;
+  identity?: string;
+  identityRegexp?: string;
+  identityProvider?: string;
+  identityProviderRegexp?: string;
   useStaging?: boolean;
   trustConfig?: string;
   offline?: boolean;
@@ -66,27 +70,54 @@ export function signCommands(ctx: CliContext): Command[] {
 
 export function verifyCommands(ctx: CliContext): Command[] {
   const cmd = new Command('sigstore')
-    .description('Verify a Sigstore keyless signature: the certificate identity and its OIDC issuer must match exactly.')
+    .description('Verify a Sigstore keyless signature: the certificate identity and its OIDC issuer must match exactly (or a whole-value pattern).')
     .argument('<MODEL_PATH>', 'Model directory or file.')
-    .requiredOption('--identity <identity>', 'Expected signer identity (certificate SAN: email or URI), compared exactly.')
-    .requiredOption('--identity-provider <url>', 'Expected OIDC issuer of the identity, compared exactly.')
+    .addOption(new Option('--identity <identity>', 'Expected signer identity (certificate SAN: email or URI), compared exactly.').conflicts('identityRegexp'))
+    .addOption(
+      new Option('--identity-regexp <pattern>', 'Instead of --identity: a JavaScript regular expression the WHOLE identity must match (anchored at both ends).')
+        .argParser(regexpArg('--identity-regexp')),
+    )
+    .addOption(new Option('--identity-provider <url>', 'Expected OIDC issuer of the identity, compared exactly.').conflicts('identityProviderRegexp'))
+    .addOption(
+      new Option('--identity-provider-regexp <pattern>', 'Instead of --identity-provider: a regular expression the WHOLE issuer must match.')
+        .argParser(regexpArg('--identity-provider-regexp')),
+    )
     .option('--use-staging', 'Use the Sigstore staging instance.')
     .option('--trust-config <path>', 'ClientTrustConfig JSON of a private Sigstore instance (its trusted root is used).')
     .option('--offline', 'Do not refresh the trusted root through TUF; use the cached or embedded one.')
     .helpOption('-h, --help', 'Show this message and exit.');
   addVerifyOptions(cmd);
-  cmd.action((modelPath: string, o: SigstoreVerifyFlags, c: Command) =>
-    runVerify(ctx, c, modelPath, o, () =>
+  cmd.action((modelPath: string, o: SigstoreVerifyFlags, c: Command) => {
+    // commander has no "one of these two is required".
+    if (o.identity === undefined && o.identityRegexp === undefined) c.error("error: required option '--identity <identity>' (or --identity-regexp) not specified", { exitCode: 2 });
+    if (o.identityProvider === undefined && o.identityProviderRegexp === undefined) {
+      c.error("error: required option '--identity-provider <url>' (or --identity-provider-regexp) not specified", { exitCode: 2 });
+    }
+    return runVerify(ctx, c, modelPath, o, () =>
       createSigstoreVerifier({
-        identity: o.identity,
-        oidcIssuer: o.identityProvider,
+        ...(o.identity !== undefined ? { identity: o.identity } : {}),
+        ...(o.identityRegexp !== undefined ? { identityRegexp: o.identityRegexp } : {}),
+        ...(o.identityProvider !== undefined ? { oidcIssuer: o.identityProvider } : {}),
+        ...(o.identityProviderRegexp !== undefined ? { oidcIssuerRegexp: o.identityProviderRegexp } : {}),
         ...(o.useStaging ? { useStaging: true } : {}),
         ...(o.trustConfig !== undefined ? { trustConfig: o.trustConfig } : {}),
         ...(o.offline ? { offline: true } : {}),
       }),
-    ),
-  );
+    );
+  });
   return [cmd];
+}
+
+/** Checks a pattern while parsing, so an invalid one is a usage error (exit 2). */
+function regexpArg(flag: string): (value: string) => string {
+  return (value) => {
+    try {
+      anchoredRegExp(value, flag);
+    } catch (e) {
+      throw new InvalidArgumentError(errorMessage(e));
+    }
+    return value;
+  };
 }
 
 /** MODEL_SIGNING_BROWSER=none: never launch a browser, only print the URL (headless machines, tests). */

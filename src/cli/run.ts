@@ -31,6 +31,7 @@ import { checkReferenceSerialization, parseCompat, referenceIncompatibility } fr
 import { setExitCode } from './exit-code.js';
 import { progressReporter } from './progress.js';
 import { formatReport, reportJson } from './report.js';
+import { metadataVerifyHint, signedMetadataNote } from './hf-hints.js';
 
 export interface SignOptions extends HashingOptions, CacheOptions {
   signature: string;
@@ -82,6 +83,8 @@ export async function runSign(
     progress?.done();
     const why = compat === 'spec' ? referenceIncompatibility(manifest) : null;
     if (why) ctx.info(`note: model_signing 1.1.1 cannot verify this signature (${why}); sign with --compat reference for one it can`);
+    const hfNote = signedMetadataNote(manifest, modelPath);
+    if (hfNote) ctx.info(hfNote);
     if (o.json) printJson(ctx, 'sign', { signature: o.signature, compat, ...manifestJson(manifest) });
     else ctx.print('Signing succeeded');
   } catch (e) {
@@ -126,6 +129,8 @@ export async function runVerify(
     }
     ctx.err(`Verification failed with error: ${printable(mismatchSummary(report))}\n`);
     if (!o.json) ctx.err(formatReport(report) + '\n');
+    const hfHint = metadataVerifyHint(report, modelPath);
+    if (hfHint) ctx.err(printable(hfHint) + '\n');
     setExitCode(cmd, EXIT_FAILURE);
   } catch (e) {
     progress?.done();

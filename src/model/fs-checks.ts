@@ -37,8 +37,8 @@ export function specialFileError(name: string, st: BigIntStats, viaLink = false)
   return new ModelSigningError('MODEL', `Cannot use '${name}' because it ${what}; a model may only hold regular files and directories`);
 }
 
-export function symlinkRefused(name: string): ModelSigningError {
-  return new ModelSigningError('MODEL', `Cannot use '${name}' because it is a symlink; use --allow-symlinks to follow symlinks`);
+export function symlinkRefused(name: string, hint?: string): ModelSigningError {
+  return new ModelSigningError('MODEL', `Cannot use '${name}' because it is a symlink; ${hint ?? 'use --allow-symlinks to follow symlinks'}`);
 }
 
 /** lstat, turning failures into one-line IO errors naming the path. */

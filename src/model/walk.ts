@@ -10,6 +10,7 @@ import { ModelSigningError } from '../errors.js';
 import type { ModelFile, WalkOptions, WalkResult } from './types.js';
 import { canonicalIgnorePaths, GIT_IGNORE_PATHS } from './ignore-paths.js';
 import { canonicalNameProblem, decodeEntryName, joinName, modelNameOf, nameInside, sortByName, sortNames } from './names.js';
+import { hubCacheBlobs, hubCacheHint, hubCacheSummary } from './hf-cache.js';
 import { dirKey, errnoCode, followLink, lstatOrThrow, modelFile, readDirNames, realpathOrNull, specialFileError, symlinkRefused } from './fs-checks.js';
 
 const YIELD_EVERY_DIRS = 256;
@@ -27,7 +28,7 @@ export async function walkModel(modelPath: string, opts: WalkOptions = {}): Prom
   const rootLstat = statModelPath(root, modelPath);
   let rootStat = rootLstat;
   if (rootLstat.isSymbolicLink()) {
-    if (!allow) throw symlinkRefused(modelPath);
+    if (!allow) throw refuseLink(root, modelPath);
     rootStat = followLink(root, modelPath);
   }
 
@@ -42,9 +43,11 @@ export async function walkModel(modelPath: string, opts: WalkOptions = {}): Prom
   const walker = new Walker(root, allow, ignored, warn, opts.signal);
   if (opts.onlyNames) {
     const { files, missing } = walker.select(opts.onlyNames);
+    walker.summarise();
     return { root, modelName, singleFile: false, files: sortByName(files), missing };
   }
   await walker.descend(root, '', rootStat);
+  walker.summarise();
   if (walker.files.length === 0) {
     throw new ModelSigningError('MODEL', `model '${modelPath}' contains no files to sign (after exclusions)`);
   }
@@ -65,6 +68,9 @@ class Walker {
   /** dev:ino of the directories on the current descent path (cycle detection through symlinks). */
   private readonly stack = new Set<string>();
   private realRoot: string | null | undefined;
+  /** A Hugging Face hub cache's blobs folder (links into it are counted, not warned about one by one). */
+  private hubBlobs: string | null | undefined;
+  private hubLinks = 0;
   private dirsSinceYield = 0;
 
   constructor(
@@ -91,7 +97,7 @@ class Walker {
       const childAbs = join(abs, entry);
       const lst = lstatOrThrow(childAbs, childName);
       if (lst.isSymbolicLink()) {
-        if (!this.allow) throw symlinkRefused(childName);
+        if (!this.allow) throw refuseLink(this.root, childName);
         const target = followLink(childAbs, childName);
         this.warnIfOutside(childAbs, childName);
         if (target.isDirectory()) {
@@ -146,7 +152,7 @@ class Walker {
         }
         let st = lst;
         if (lst.isSymbolicLink()) {
-          if (!this.allow) throw symlinkRefused(sofar);
+          if (!this.allow) throw refuseLink(this.root, sofar);
           st = followLink(abs, sofar);
           this.warnIfOutside(abs, sofar); // once per link: entered directories are cached below
         }
@@ -178,12 +184,28 @@ class Walker {
     }
   }
 
+  /** One line for all the links into a hub cache's blobs. */
+  summarise(): void {
+    if (this.hubLinks > 0 && this.hubBlobs) this.warn(hubCacheSummary(this.hubLinks, this.hubBlobs));
+  }
+
   private warnIfOutside(abs: string, name: string): void {
     if (this.realRoot === undefined) this.realRoot = realpathOrNull(this.root);
     const real = realpathOrNull(abs);
     if (this.realRoot === null || real === null) return;
     if (nameInside(this.realRoot, real) === null) {
+      if (this.hubBlobs === undefined) this.hubBlobs = hubCacheBlobs(this.root);
+      if (this.hubBlobs !== null && nameInside(this.hubBlobs, real) !== null) {
+        this.hubLinks++;
+        return;
+      }
       this.warn(`'${name}' is a symlink to '${real}', outside the model: its content is signed as if it were inside`);
     }
   }
+}
+
+/** The symlink refusal, saying how to sign a Hugging Face hub cache snapshot when it is one. */
+function refuseLink(root: string, name: string): ModelSigningError {
+  const blobs = hubCacheBlobs(root);
+  return symlinkRefused(name, blobs === null ? undefined : hubCacheHint(blobs));
 }

@@ -56,6 +56,8 @@ export class CertificateVerifier implements Verifier {
   private constructor(
     private readonly anchors: X509Certificate[],
     private readonly options: CertificateVerifierOptions,
+    /** Where the anchors came from, for the "does not chain" message. */
+    private readonly anchorSource: string = `${anchors.length} given certificate(s)`,
   ) {}
 
   /**
@@ -68,7 +70,11 @@ export class CertificateVerifier implements Verifier {
         ? chainPaths.flatMap((p) => loadCertificates(p, 'certificate chain'))
         : rootCertificates.map((pem) => new X509Certificate(pem));
     for (const a of anchors) o.onFingerprint?.(fingerprintLine('init', a));
-    return new CertificateVerifier(anchors, o);
+    const source =
+      chainPaths.length > 0
+        ? `${anchors.length} certificate(s) from ${chainPaths.map((p) => `'${p}'`).join(', ')}: ${anchors.map((a) => `'${oneLineName(a.subject)}'`).join(', ')}`
+        : `Node's bundled Mozilla root store (${anchors.length} public roots; give your CA with --certificate-chain)`;
+    return new CertificateVerifier(anchors, o, source);
   }
 
   async verify(bundle: Record<string, unknown>): Promise<VerifiedPayload> {
@@ -84,7 +90,13 @@ export class CertificateVerifier implements Verifier {
     } catch (e) {
       throw new ModelSigningError('KEY', `signing certificate '${oneLineName(leaf.subject)}': ${errorMessage(e)}`);
     }
-    const { path } = await validateCertificatePath(leaf, intermediates, this.anchors, this.options.now ?? new Date());
+    let path: X509Certificate[];
+    try {
+      ({ path } = await validateCertificatePath(leaf, intermediates, this.anchors, this.options.now ?? new Date()));
+    } catch (e) {
+      if (!(e instanceof ModelSigningError) || !/does not chain to a trusted certificate/.test(e.message)) throw e;
+      throw new ModelSigningError('TRUST', `${e.message}; trust anchors used: ${this.anchorSource}; chain in the signature: ${describeChain(certs)}`);
+    }
     const subject = oneLineName(leaf.subject);
     // The reference's v0.2.0 signer hashed its mistaken PAE with SHA-256 whatever the curve.
     const { compat } = verifyDsseSignature(env, leaf.publicKey, 'sha256', `the signing certificate '${subject}'`);
@@ -97,4 +109,10 @@ export class CertificateVerifier implements Verifier {
       warnings: compat ? [COMPAT_PAE_WARNING] : [],
     };
   }
+}
+
+/** `'CN=leaf' (issued by 'CN=int') -> 'CN=int' (issued by 'CN=root')`, as the bundle holds it. */
+function describeChain(certs: X509Certificate[]): string {
+  const parts = certs.map((c) => `'${oneLineName(c.subject)}' (issued by '${oneLineName(c.issuer)}')`);
+  return certs.length === 1 ? `${parts[0]} alone (no intermediates)` : parts.join(' -> ');
 }

@@ -56,7 +56,10 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
       try {
         signer = new sv.Verifier(sv.toTrustMaterial(trustedRoot)).verify(sv.toSignedEntity(bundle));
       } catch (e) {
-        throw verificationError(e, sv);
+        const err = verificationError(e, sv);
+        const { otherInstanceHint } = await import('./sigstore-instance.js');
+        const hint = otherInstanceHint(bundle, trustedRoot, o);
+        throw hint ? new ModelSigningError(err.code, `${err.message}; ${hint}`, { cause: e }) : err;
       }
       const san = signer.identity?.subjectAlternativeName;
       const issuer = signer.identity?.extensions?.issuer;

@@ -18,14 +18,16 @@ export function signCommands(ctx: CliContext): Command[] {
   addSignOptions(cmd);
   type Opts = SignOptions & { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] };
   cmd.action((modelPath: string, o: Opts, c: Command) =>
-    runSign(ctx, c, modelPath, o, () =>
-      CertificateSigner.fromFiles({
+    runSign(ctx, c, modelPath, o, () => {
+      const signer = CertificateSigner.fromFiles({
         privateKey: o.privateKey,
         ...(o.password !== undefined ? { password: o.password } : {}),
         signingCertificate: o.signingCertificate,
         certificateChain: o.certificateChain ?? [],
-      }),
-    ),
+      });
+      for (const w of signer.chainWarnings()) ctx.warn(w);
+      return signer;
+    }),
   );
   return [cmd];
 }

@@ -129,6 +129,7 @@ export class Config {
     const cfg = this.hashingConfig?.clone() ?? new hashing.Config();
     if (this.compat === 'reference') checkReferenceSerialization(cfg.serialization);
     const signer = await this.signer(); // before hashing: a bad key fails fast
+    await signer.prepare?.(); // e.g. Sigstore: token, signing config, services, sign-in
     const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
     if (sigRel !== null) cfg.addIgnoredPaths({ paths: [sigRel] });
     const hashed = await cfg.hash(modelPath);

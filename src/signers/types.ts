@@ -7,4 +7,9 @@ export type BundleJSON = Record<string, unknown>;
 export interface Signer {
   /** Signs the DSSE PAE of (IN_TOTO_PAYLOAD_TYPE, payload) and returns the bundle JSON. */
   sign(payload: Buffer): Promise<BundleJSON>;
+  /**
+   * Checks (and obtains) everything that can be checked before the model is hashed, so bad input
+   * fails in a second whatever the model's size. Signing calls it before hashing; optional.
+   */
+  prepare?(): Promise<void>;
 }

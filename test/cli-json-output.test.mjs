@@ -111,3 +111,22 @@ test('inspect --json: certificate and Sigstore dates are ISO 8601 UTC', { skip: 
   assert.match(s.timestamps[0].time, ISO);
   assert.equal(s.statement.resources.length, 2);
 });
+
+test('a command line that cannot be parsed still gets the envelope with --json (exit 2, code USAGE)', (t) => {
+  const { m } = setup(t);
+  const doc = json(['digest', m, '--json', '--no-such-flag'], 2);
+  assert.equal(doc.error.code, 'USAGE');
+  assert.match(doc.error.message, /unknown option '--no-such-flag'/);
+  const v = json(['verify', 'key', m, '--json'], 2);
+  assert.equal(v.command, 'verify');
+  assert.match(v.error.message, /--signature|--public-key/);
+});
+
+test('verify sigstore --json: the verified identity and issuer', { skip: noVectors }, () => {
+  const v = join(mt, 'v1.1.0-sigstore');
+  const doc = json(['verify', 'sigstore', v, '--signature', join(v, 'model.sig'), '--identity', 'stefanb@us.ibm.com', '--identity-provider', 'https://sigstore.verify.ibm.com/oauth2', '--offline', '--json'], 0);
+  assert.equal(doc.signer.method, 'sigstore');
+  assert.equal(doc.signer.identity, 'stefanb@us.ibm.com');
+  assert.equal(doc.signer.issuer, 'https://sigstore.verify.ibm.com/oauth2');
+  assert.equal(doc.resources.length, 2);
+});

@@ -53,3 +53,14 @@ export function isoDate(d: Date | string | undefined | null): string | null {
   const date = typeof d === 'string' ? new Date(d) : d;
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
+
+const COMMANDS: readonly string[] = ['digest', 'sign', 'verify', 'inspect'];
+
+/** A command line commander refused, when it asked for --json: the same envelope, code USAGE. */
+export function usageErrorJson(ctx: CliContext, argv: readonly string[], message: string): void {
+  if (!argv.includes('--json')) return;
+  const command = argv.find((a) => COMMANDS.includes(a));
+  if (command === undefined) return;
+  const text = message.replace(/^error:\s*/, '');
+  printJson(ctx, command as JsonCommand, {}, new ModelSigningError('USAGE', text));
+}

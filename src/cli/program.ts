@@ -5,6 +5,7 @@ import { normaliseArgv } from './argv.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE } from './errors.js';
 import { packageVersion } from './version.js';
 import { exitCodeOf } from './exit-code.js';
+import { usageErrorJson } from './json-output.js';
 export { setExitCode } from './exit-code.js';
 
 /** Each method module contributes `sign <method>` and `verify <method>` subcommands. */
@@ -116,7 +117,9 @@ export async function runCli(argv: readonly string[], ctx = new CliContext(), pr
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
       if (e.code === 'commander.executeSubCommandAsync') return EXIT_FAILURE;
-      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (e.exitCode === 0) return EXIT_OK;
+      usageErrorJson(ctx, normalised, e.message);
+      return EXIT_USAGE;
     }
     ctx.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT_FAILURE;

@@ -88,7 +88,7 @@ test('sign --compat reference on a single file: `.` name, verifies; spec form pr
 
   const spec = sign(path.join(d, 'spec.sig'));
   assert.equal(spec.status, 0, spec.stderr);
-  assert.match(spec.stderr, /note: model_signing 1\.1\.1 cannot verify this signature .*'\.'.*--compat reference/);
+  assert.match(spec.stderr, /note: model_signing 1\.1\.1 cannot verify this signature \(it names a single-file model's resource '\.'\); sign with --compat reference for one it can/);
   assert.equal(payload(path.join(d, 'spec.sig')).predicate.resources[0].name, 'model.gguf');
 
   const ref = sign(path.join(d, 'ref.sig'), '--compat', 'reference');
@@ -139,7 +139,10 @@ test('--compat reference refuses BLAKE3 shards before anything else; unknown mod
 test('referenceIncompatibility: directories of whole files need nothing', () => {
   const base = { modelName: 'm', rootDigest: '', resources: [] };
   assert.equal(referenceIncompatibility({ ...base, serialization: { method: 'files', hashType: 'sha256', allowSymlinks: false, ignorePaths: [] }, singleFile: false }), null);
-  assert.match(referenceIncompatibility({ ...base, serialization: { method: 'shards', shardSize: 8, hashType: 'sha256', allowSymlinks: false, ignorePaths: [] } }), /sharded/);
+  assert.match(referenceIncompatibility({ ...base, serialization: { method: 'shards', shardSize: 8, hashType: 'sha256', allowSymlinks: false, ignorePaths: [] } }).why, /sharded/);
+  const blake3 = referenceIncompatibility({ ...base, serialization: { method: 'shards', shardSize: 8, hashType: 'blake3', allowSymlinks: false, ignorePaths: [] } });
+  assert.doesNotMatch(blake3.fix, /^sign with --compat reference/, 'never advise what would be refused');
+  assert.match(blake3.fix, /--serialization files/);
 });
 
 function require_crypto() {

@@ -82,7 +82,7 @@ export async function runSign(
     const { manifest } = await new signing.Config().useSigner(signer).setHashingConfig(cfg).setCompat(compat).sign(modelPath, o.signature);
     progress?.done();
     const why = compat === 'spec' ? referenceIncompatibility(manifest) : null;
-    if (why) ctx.info(`note: model_signing 1.1.1 cannot verify this signature (${why}); sign with --compat reference for one it can`);
+    if (why) ctx.info(`note: model_signing 1.1.1 cannot verify this signature (${why.why}); ${why.fix}`);
     const hfNote = signedMetadataNote(manifest, modelPath);
     if (hfNote) ctx.info(hfNote);
     if (o.json) printJson(ctx, 'sign', { signature: o.signature, compat, ...manifestJson(manifest) });

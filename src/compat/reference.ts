@@ -122,11 +122,17 @@ export function referenceStatement(m: Manifest): Buffer {
 }
 
 /**
- * Why a spec-form signature of this manifest would not verify with the reference 1.1.1, or null
- * when it would (its verifier compares manifests as maps, so file order alone is no problem).
+ * Why a spec-form signature of this manifest would not verify with the reference 1.1.1 and how to
+ * get one that does, or null when it would (its verifier compares manifests as maps, so file order
+ * alone is no problem).
  */
-export function referenceIncompatibility(m: Manifest): string | null {
-  if (m.serialization.method === 'shards') return "model_signing 1.1.1 expects shard algorithms named '<hash>-sharded-<size>'";
-  if (m.singleFile) return "model_signing 1.1.1 names a single-file model's resource '.'";
+export function referenceIncompatibility(m: Manifest): { why: string; fix: string } | null {
+  const s = m.serialization;
+  if (s.method === 'shards' && s.hashType === 'blake3') {
+    return { why: 'it never shards BLAKE3', fix: 'sign with --serialization files, or SHA-256 shards with --compat reference' };
+  }
+  const fix = 'sign with --compat reference for one it can';
+  if (s.method === 'shards') return { why: "it expects shard algorithms named '<hash>-sharded-<size>'", fix };
+  if (m.singleFile) return { why: "it names a single-file model's resource '.'", fix };
   return null;
 }

@@ -24,7 +24,7 @@ export async function createPkcs11Signer(o: Pkcs11SignerOptions): Promise<Signer
   return new EllipticKeySigner(await openTokenSigningKey(o));
 }
 
-export async function createPkcs11CertificateSigner(o: Pkcs11CertificateSignerOptions): Promise<Signer> {
+export async function createPkcs11CertificateSigner(o: Pkcs11CertificateSignerOptions): Promise<CertificateSigner> {
   const key = await openTokenSigningKey(o);
   return CertificateSigner.fromKey(key, { signingCertificate: o.signingCertificate, certificateChain: o.certificateChain ?? [] });
 }

@@ -96,14 +96,16 @@ export function signCommands(ctx: CliContext): Command[] {
   certCmd.action((modelPath: string, o: CertOpts, c: Command) => {
     warnAboutPinValue(ctx, o.pkcs11Uri);
     const prompt = pinPrompt();
-    return runSign(ctx, c, modelPath, o, () =>
-      createPkcs11CertificateSigner({
+    return runSign(ctx, c, modelPath, o, async () => {
+      const signer = await createPkcs11CertificateSigner({
         pkcs11Uri: o.pkcs11Uri,
         signingCertificate: o.signingCertificate,
         certificateChain: o.certificateChain ?? [],
         ...(prompt ? { pinPrompt: prompt } : {}),
-      }),
-    );
+      });
+      for (const w of signer.chainWarnings()) ctx.warn(w);
+      return signer;
+    });
   });
   return [keyCmd, certCmd];
 }

@@ -55,3 +55,8 @@ export function reportJson(r: VerificationReport): Record<string, unknown> {
     extraFiles: r.extraFiles,
   };
 }
+
+/** The earlier name: the report's `verify --json` fields with the signature path. */
+export function reportToJson(r: VerificationReport, signature?: string): Record<string, unknown> {
+  return { ...(signature !== undefined ? { signature } : {}), ...reportJson(r) };
+}

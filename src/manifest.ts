@@ -50,24 +50,33 @@ export interface ResourceDescriptor {
   digest: string;
 }
 
-/** Code-point order (not UTF-16 code unit order, which `<` on strings gives). */
+/**
+ * Code-point order (not UTF-16 code unit order, which `<` on strings gives). The two differ only where
+ * a surrogate (U+D800-DFFF, part of a code point above U+FFFF) meets a unit U+E000-FFFF: remapping
+ * those two ranges at the first difference gives code-point order without decoding the strings.
+ */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx < cy ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x < y ? -1 : 1;
   }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 export function sortResources(rs: ResourceDescriptor[]): ResourceDescriptor[] {
-  return [...rs].sort((a, b) => compareCodePoints(a.name, b.name));
+  // Hashing hands over resources already in order: then checking is enough (no copy of a long list).
+  for (let i = 1; i < rs.length; i++) {
+    if (compareCodePoints(rs[i - 1]!.name, rs[i]!.name) > 0) return [...rs].sort((a, b) => compareCodePoints(a.name, b.name));
+  }
+  return rs;
 }
 
 /** OMS root digest: SHA-256 over the raw digests, in the given order. */

@@ -18,7 +18,8 @@ import {
   type ResourceDescriptor,
   type Serialization,
 } from '../manifest.js';
-import { hashTasks, prepareHashing } from '../hashing/engine.js';
+import { hashListedFiles, hashTasks, prepareHashing, LISTED_HASH_MAX_BYTES } from '../hashing/engine.js';
+import { listedPath } from '../hashing/listed-path.js';
 import type { HashProgress, HashTask } from '../hashing/types.js';
 import { walkModel } from '../model/walk.js';
 import type { ModelFile, WalkResult } from '../model/types.js';
@@ -253,6 +254,9 @@ export class Config {
     // Worker start-up overlaps the walk (nothing starts for an evidently small model). With a digest
     // cache most files usually need no hashing, and workers would be started for nothing.
     if (!this.digestCache) prepareHashing({ modelPath, ...(this.maxWorkers !== undefined ? { maxWorkers: this.maxWorkers } : {}) });
+    // Without a digest cache (which needs every file's stat before hashing), regular files are stat'ed
+    // by the hashing threads as they are opened, not by the walk (see hashListed).
+    const listing = !this.digestCache && onlyNames === undefined;
     const walk = await walkModel(modelPath, {
       ignorePaths: user,
       ignoreGitPaths: this.ignoreGit,
@@ -260,24 +264,80 @@ export class Config {
       onWarning: this.onWarning,
       onlyNames,
       signal: this.signal,
+      listRegularFiles: listing,
     });
-    const items = buildHashItems(walk.files, serialization, this.fromSignature);
-    if (items.length === 0 && onlyNames === undefined) {
+    const resources: ResourceDescriptor[] = [];
+    let files = walk.files;
+    let done = { bytes: 0, tasks: 0 };
+    if (walk.listed && walk.listed.length > 0) ({ files, done } = await this.hashListed(walk, serialization, resources));
+    // The limit counts every digest, those of the listed pass too (before any task is made).
+    const toMake = serialization.method === 'shards' ? files.reduce((n, f) => n + Math.ceil(f.size / serialization.shardSize), 0) : files.length;
+    checkTaskCount(resources.length + toMake, serialization, this.fromSignature);
+    const items = buildHashItems(files, serialization, this.fromSignature);
+    if (items.length === 0 && resources.length === 0 && onlyNames === undefined) {
       // Only reachable with shards: every file is empty, and empty files have no shards.
       throw new ModelSigningError('MODEL', `model '${modelPath}' has nothing to sign: all its files are empty, and shard serialization records no shards for empty files`);
     }
-    const digests = await this.digestItems(items, walk);
-    const resources: ResourceDescriptor[] = items.map((it, i) => ({ name: it.name, algorithm: serialization.hashType, digest: digests[i]!.toString('hex') }));
+    const digests = await this.digestItems(items, walk, done);
+    for (let i = 0; i < items.length; i++) resources.push({ name: items[i]!.name, algorithm: serialization.hashType, digest: digests[i]!.toString('hex') });
     // Pre-sorted by UTF-8 bytes (= code points) so makeManifest's own sort has nothing left to do.
     return { manifest: { ...makeManifest(walk.modelName, serialization, sortByName(resources)), singleFile: walk.singleFile }, walk };
+  }
+
+  /**
+   * The walk's listed files: stat'ed and, when small, hashed in one pass on the hashing threads
+   * (resources are added for those). Returns the files still to hash as tasks (the big ones and those
+   * the walk stat'ed itself) and what was done, for progress.
+   */
+  private async hashListed(
+    walk: WalkResult,
+    s: Serialization,
+    resources: ResourceDescriptor[],
+  ): Promise<{ files: ModelFile[]; done: { bytes: number; tasks: number } }> {
+    const listed = walk.listed!;
+    if (s.method === 'files') checkTaskCount(listed.length + walk.files.length, s, this.fromSignature);
+    const walkedBytes = walk.files.reduce((n, f) => n + f.size, 0);
+    const cb = this.onProgress;
+    const files = [...walk.files];
+    const done = { bytes: 0, tasks: 0 };
+    const { hashType } = s;
+    await hashListedFiles(listed, {
+      algorithm: this.algorithm,
+      root: walk.root,
+      noFollow: !s.allowSymlinks,
+      // A hashed file is one whole shard: never more than the shard size.
+      hashMaxBytes: s.method === 'shards' ? Math.min(LISTED_HASH_MAX_BYTES, s.shardSize) : LISTED_HASH_MAX_BYTES,
+      ...(this.maxWorkers !== undefined ? { maxWorkers: this.maxWorkers } : {}),
+      ...(this.chunkSize !== undefined ? { chunkSize: this.chunkSize } : {}),
+      ...(this.signal ? { signal: this.signal } : {}),
+      ...(cb ? { onProgress: (p: HashProgress) => cb({ ...p, bytesTotal: p.bytesTotal + walkedBytes, tasksTotal: p.tasksTotal + walk.files.length }) } : {}),
+      onFile: (i, st, digest) => {
+        const name = listed[i]!;
+        const size = Number(st.size);
+        if (!digest) {
+          files.push({ name, path: listedPath(walk.root, name), isSymlink: false, size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, dev: st.dev, ino: st.ino });
+          return;
+        }
+        done.bytes += size;
+        done.tasks++;
+        if (s.method === 'files') resources.push({ name, algorithm: hashType, digest: digest.toString('hex') });
+        else if (size > 0) resources.push({ name: shardName(name, 0, size), algorithm: hashType, digest: digest.toString('hex') }); // empty files have no shards
+      },
+    });
+    return { files: sortByName(files), done };
   }
 
   /**
    * The one place digests are computed, in item order: the extension point for a digest cache
    * (`items` carry what the walk saw of each file; `walk.root` is the resolved model root).
    */
-  protected async digestItems(items: readonly HashItem[], walk: WalkResult): Promise<Buffer[]> {
-    const options = { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress: this.onProgress, signal: this.signal };
+  protected async digestItems(items: readonly HashItem[], walk: WalkResult, done: { bytes: number; tasks: number } = { bytes: 0, tasks: 0 }): Promise<Buffer[]> {
+    const cb = this.onProgress;
+    // Progress continues from what hashListed already did.
+    const onProgress = cb && (done.bytes > 0 || done.tasks > 0)
+      ? (p: HashProgress) => cb({ bytesDone: p.bytesDone + done.bytes, bytesTotal: p.bytesTotal + done.bytes, tasksDone: p.tasksDone + done.tasks, tasksTotal: p.tasksTotal + done.tasks })
+      : cb;
+    const options = { algorithm: this.algorithm, maxWorkers: this.maxWorkers, chunkSize: this.chunkSize, onProgress, signal: this.signal };
     if (!this.digestCache) return hashTasks(items.map((it) => it.task), options);
     // Loaded on use: most runs have no cache, and start-up time matters for small models.
     const { hashWithDigestCache } = await import('../cache/hash-with-cache.js');

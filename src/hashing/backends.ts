@@ -65,7 +65,8 @@ export function backendName(algorithm: HashAlgorithm, o: BackendOptions = {}): s
 }
 
 export async function loadHasherFactory(algorithm: HashAlgorithm, o: BackendOptions = {}): Promise<HasherFactory> {
-  const native = o.native !== false ? loadNativeBlake() : null;
+  // Only the BLAKE algorithms load the native package (its loader costs ms per thread at start-up).
+  const native = o.native !== false && algorithm !== 'sha256' ? loadNativeBlake() : null;
   switch (algorithm) {
     case 'sha256':
       return withOneShot(() => cryptoHasher('sha256'), cryptoOneShot('sha256'));

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
 import { ModelSigningError } from '../errors.js';
-import type { HashOptions, HashProgress, HashTask } from './types.js';
+import { STAT, STAT_FIELDS, type HashOptions, type HashProgress, type HashTask } from './types.js';
+import { listedPath } from './listed-path.js';
 import { loadHasherFactory } from './backends.js';
 import { alignedBuffer, normaliseChunkSize } from './aligned-buffer.js';
-import { hashTaskSync } from './read-task.js';
+import { hashTaskSync, statAndHashSync } from './read-task.js';
 import { planBatches, taskBytes } from './schedule.js';
-import type { BatchConfig } from './protocol.js';
-import { HashPool } from './pool.js';
+import type { BatchConfig, WorkerRequest } from './protocol.js';
+import { HashPool, type DoneReply } from './pool.js';
 
 /** Below both limits the job runs on the calling thread (a worker costs tens of ms to start). */
 export const INLINE_MAX_BYTES = 16 * 1024 * 1024;
@@ -37,7 +38,7 @@ export async function hashTasks(tasks: readonly HashTask[], opts: HashOptions): 
     }
   }
   opts.signal?.throwIfAborted();
-  const progress = new ProgressTracker(tasks, opts.onProgress);
+  const progress = new ProgressTracker(tasks.reduce((n, t) => n + taskBytes(t), 0), tasks.length, opts.onProgress);
   if (tasks.length === 0) {
     progress.finish();
     return [];
@@ -57,6 +58,101 @@ export async function hashBuffer(algorithm: HashAlgorithm, data: Uint8Array): Pr
   const h = (await loadHasherFactory(algorithm))();
   h.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   return h.digest();
+}
+
+/** Listed files are sent to the workers in batches of this many (their sizes are not known yet). */
+export const LISTED_BATCH_FILES = 64;
+/** Listed files up to this size are hashed as they are stat'ed; bigger ones come back as tasks to schedule. */
+export const LISTED_HASH_MAX_BYTES = 1024 * 1024;
+
+/** A listed file's stat, as the hashing thread took it (bigints, as fs reports them). */
+export interface ListedStat {
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  dev: bigint;
+  ino: bigint;
+}
+
+/**
+ * Called once per listed file, in no particular order: its stat and, when it was small enough to hash in
+ * the same pass, its digest (a view valid only during the call), else null.
+ */
+export type ListedFileCallback = (index: number, stat: ListedStat, digest: Buffer | null) => void;
+
+/**
+ * Stats the files a walk listed without stat'ing them (model-relative names under `root`; opened
+ * with O_NOFOLLOW when `noFollow`) and hashes the small ones in the same pass, on the worker threads:
+ * for trees of many small files this takes the per-file stat off the main thread and saves a pass.
+ * Results stream to `onFile` (nothing per file is kept here: a million-file model must fit in memory).
+ * Progress counts the bytes hashed here against the bytes of all files stat'ed so far.
+ */
+export async function hashListedFiles(
+  files: readonly string[],
+  opts: HashOptions & { root: string; noFollow: boolean; hashMaxBytes?: number; onFile: ListedFileCallback },
+): Promise<void> {
+  if (!isHashAlgorithm(opts.algorithm)) throw new ModelSigningError('USAGE', `unknown hash algorithm '${String(opts.algorithm)}'`);
+  opts.signal?.throwIfAborted();
+  const chunkSize = normaliseChunkSize(opts.chunkSize);
+  const hashMaxBytes = Math.min(opts.hashMaxBytes ?? LISTED_HASH_MAX_BYTES, chunkSize);
+  const native = opts.nativeBackends !== false;
+  const n = files.length;
+  const progress = new ProgressTracker(0, n, opts.onProgress);
+  const { onFile } = opts;
+
+  if (n <= INLINE_MAX_TASKS) {
+    // Few files: the calling thread, as for a small task list (workers cost more than they save), up to
+    // INLINE_MAX_BYTES hashed; the files beyond that are only stat'ed, and come back as tasks.
+    const newHasher = await loadHasherFactory(opts.algorithm, { native });
+    const buf = alignedBuffer(Math.min(chunkSize, 1 << 20));
+    let budget = INLINE_MAX_BYTES;
+    for (let i = 0; i < n; i++) {
+      opts.signal?.throwIfAborted();
+      const maxBytes = Math.min(hashMaxBytes, buf.length, budget);
+      const { stat, digest } = statAndHashSync({ name: files[i]!, path: listedPath(opts.root, files[i]!) }, opts.noFollow, buf, newHasher, maxBytes);
+      if (digest) budget -= Number(stat.size);
+      progress.grow(Number(stat.size));
+      onFile(i, stat, digest);
+      if (digest) progress.add(Number(stat.size), 1);
+    }
+  } else {
+    const batchCount = Math.ceil(n / LISTED_BATCH_FILES);
+    const cfg: BatchConfig = { algorithm: opts.algorithm, chunkSize, overlapMinBytes: Number.MAX_SAFE_INTEGER, native, spareCore: new SharedArrayBuffer(4) };
+    const batchFiles = (id: number): string[] => files.slice(id * LISTED_BATCH_FILES, (id + 1) * LISTED_BATCH_FILES);
+    const workers = Math.min(opts.maxWorkers ?? availableParallelism(), batchCount);
+    await withPool((pool) =>
+      pool.run({
+        batchCount,
+        batchBytes: () => 0,
+        request: (id, c): WorkerRequest => ({ type: 'listed', id, cfg: c, root: opts.root, names: batchFiles(id), noFollow: opts.noFollow, hashMaxBytes }),
+        onDone: (id: number, m: DoneReply): number => {
+          const first = id * LISTED_BATCH_FILES;
+          const count = Math.min(LISTED_BATCH_FILES, n - first);
+          const st = m.stats!;
+          const digests = Buffer.from(m.digests.buffer, m.digests.byteOffset, m.digests.byteLength);
+          let done = 0;
+          for (let j = 0; j < count; j++) {
+            const o = j * STAT_FIELDS;
+            const stat: ListedStat = { size: st[o + STAT.size]!, mtimeNs: st[o + STAT.mtimeNs]!, ctimeNs: st[o + STAT.ctimeNs]!, dev: st[o + STAT.dev]!, ino: st[o + STAT.ino]! };
+            progress.grow(Number(stat.size));
+            const hashed = m.hashed![j] === 1;
+            onFile(first + j, stat, hashed ? digests.subarray(j * m.digestSize, (j + 1) * m.digestSize) : null);
+            if (hashed) {
+              done++;
+              progress.add(Number(stat.size), 0);
+            }
+          }
+          return done;
+        },
+        cfg,
+        workers,
+        signal: opts.signal,
+        onBytes: (b) => progress.add(b, 0),
+        onTasksDone: (k) => progress.add(0, k),
+      }),
+    );
+  }
+  progress.emitNow();
 }
 
 async function hashInline(
@@ -133,20 +229,35 @@ async function hashWithWorkers(
   // Big tasks switch to double-buffered reads once a core is spare (fewer workers than cores, or
   // the tail of the job); while every core is busy, plain sync reads are faster.
   const cfg: BatchConfig = { algorithm, chunkSize, overlapMinBytes: 2 * chunkSize, native, spareCore: new SharedArrayBuffer(4) };
-  // One call at a time per pool: a concurrent call gets a pool of its own, closed afterwards.
-  const own = sharedPool().busy ? new HashPool() : undefined;
-  const pool = own ?? sharedPool();
-  try {
-    return await pool.run({
-      tasks,
-      batches,
-      batchBytes: batches.map((b) => b.reduce((sum, i) => sum + taskBytes(tasks[i]!), 0)),
+  const batchBytes = batches.map((b) => b.reduce((sum, i) => sum + taskBytes(tasks[i]!), 0));
+  const results: Buffer[] = new Array<Buffer>(tasks.length);
+  await withPool((pool) =>
+    pool.run({
+      batchCount: batches.length,
+      batchBytes: (id) => batchBytes[id]!,
+      request: (id, c): WorkerRequest => ({ type: 'batch', id, cfg: c, tasks: batches[id]!.map((i) => tasks[i]!) }),
+      onDone: (id, m) => {
+        const batch = batches[id]!;
+        for (let j = 0; j < batch.length; j++) {
+          results[batch[j]!] = Buffer.from(m.digests.buffer, m.digests.byteOffset + j * m.digestSize, m.digestSize);
+        }
+        return batch.length;
+      },
       cfg,
       workers,
       signal,
       onBytes: (n) => progress.add(n, 0),
       onTasksDone: (n) => progress.add(0, n),
-    });
+    }),
+  );
+  return results;
+}
+
+/** One call at a time per pool: a concurrent call gets a pool of its own, closed afterwards. */
+async function withPool<T>(f: (pool: HashPool) => Promise<T>): Promise<T> {
+  const own = sharedPool().busy ? new HashPool() : undefined;
+  try {
+    return await f(own ?? sharedPool());
   } finally {
     if (own) await own.close();
   }
@@ -154,15 +265,17 @@ async function hashWithWorkers(
 
 /** Aggregates progress and reports it at most every ~100 ms, and once at the end. */
 class ProgressTracker {
-  readonly total: number;
   private bytesDone = 0;
   private tasksDone = 0;
   private last = 0;
   constructor(
-    private readonly tasks: readonly HashTask[],
+    public total: number,
+    private readonly tasksTotal: number,
     private readonly cb: ((p: HashProgress) => void) | undefined,
-  ) {
-    this.total = tasks.reduce((s, t) => s + taskBytes(t), 0);
+  ) {}
+  /** More bytes to do (files whose size became known). */
+  grow(bytes: number): void {
+    this.total += bytes;
   }
   add(bytes: number, tasks: number): void {
     this.bytesDone += bytes;
@@ -176,10 +289,13 @@ class ProgressTracker {
   }
   finish(): void {
     this.bytesDone = this.total;
-    this.tasksDone = this.tasks.length;
+    this.tasksDone = this.tasksTotal;
+    this.emit();
+  }
+  emitNow(): void {
     this.emit();
   }
   private emit(): void {
-    this.cb?.({ bytesDone: Math.min(this.bytesDone, this.total), bytesTotal: this.total, tasksDone: this.tasksDone, tasksTotal: this.tasks.length });
+    this.cb?.({ bytesDone: Math.min(this.bytesDone, this.total), bytesTotal: this.total, tasksDone: this.tasksDone, tasksTotal: this.tasksTotal });
   }
 }

@@ -6,7 +6,6 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { ModelSigningError, type ErrorCode } from '../errors.js';
-import type { HashTask } from './types.js';
 import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -22,12 +21,16 @@ const IDLE_SHUTDOWN_MS = 5000;
 /** A worker may hold a second batch when it is at most this big: it hides the message round trip for small files. */
 const PIPELINE_MAX_BYTES = 8 * 1024 * 1024;
 
+export type DoneReply = Extract<WorkerReply, { type: 'done' }>;
+
 export interface PoolJob {
-  tasks: readonly HashTask[];
-  /** Task indices per batch, in dispatch order (largest first). */
-  batches: readonly number[][];
-  /** Bytes of each batch (small batches are pipelined two per worker). */
-  batchBytes: readonly number[];
+  /** Number of batches; batch `id` is sent as `request(id)`, in order (the caller orders them largest first). */
+  batchCount: number;
+  /** Bytes of each batch, when known (small batches are pipelined two per worker). */
+  batchBytes: (id: number) => number;
+  request: (id: number, cfg: BatchConfig) => WorkerRequest;
+  /** A batch's reply; returns how many tasks it completed. */
+  onDone: (id: number, reply: DoneReply) => number;
   cfg: BatchConfig;
   workers: number;
   onBytes: (n: number) => void;
@@ -56,21 +59,20 @@ export class HashPool {
     if (!this.busy) this.armIdleTimer();
   }
 
-  run(job: PoolJob): Promise<Buffer[]> {
+  run(job: PoolJob): Promise<void> {
     if (this.busy || this.closed) throw new ModelSigningError('INTERNAL', 'hashing pool is busy');
     this.busy = true;
     clearTimeout(this.idleTimer);
     this.grow(job.workers);
     const crew = this.workers.slice(0, job.workers);
-    const results: Buffer[] = new Array<Buffer>(job.tasks.length);
-    const { batches, signal } = job;
+    const { batchCount, signal } = job;
 
-    return new Promise<Buffer[]>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let next = 0;
       let pending = 0;
       let settled = false;
       const listeners: Array<() => void> = [];
-      const finish = (err: unknown, value?: Buffer[]): void => {
+      const finish = (err: unknown): void => {
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
@@ -86,7 +88,7 @@ export class HashPool {
         }
         this.busy = false;
         this.armIdleTimer();
-        resolve(value!);
+        resolve();
       };
       const onAbort = (): void => finish(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -95,18 +97,17 @@ export class HashPool {
       const spare = new Int32Array(job.cfg.spareCore);
       // A worker with nothing in flight and nothing left to send: its core is free for the others' reads.
       const noteIdle = (w: Worker): void => {
-        if (next >= batches.length && !inflight.get(w)) Atomics.store(spare, 0, 1);
+        if (next >= batchCount && !inflight.get(w)) Atomics.store(spare, 0, 1);
       };
       const send = (w: Worker): void => {
         const id = next++;
         pending++;
         inflight.set(w, (inflight.get(w) ?? 0) + 1);
-        const msg: WorkerRequest = { type: 'batch', id, cfg: job.cfg, tasks: batches[id]!.map((i) => job.tasks[i]!) };
-        w.postMessage(msg);
+        w.postMessage(job.request(id, job.cfg));
       };
       const dispatch = (w: Worker): void => {
-        if (next < batches.length && !inflight.get(w)) send(w);
-        if (next < batches.length && inflight.get(w) === 1 && job.batchBytes[next]! <= PIPELINE_MAX_BYTES) send(w);
+        if (next < batchCount && !inflight.get(w)) send(w);
+        if (next < batchCount && inflight.get(w) === 1 && job.batchBytes(next) <= PIPELINE_MAX_BYTES) send(w);
       };
 
       for (const w of crew) {
@@ -114,15 +115,15 @@ export class HashPool {
           if (settled) return;
           if (m.type === 'progress') return job.onBytes(m.bytes);
           if (m.type === 'error') return finish(new ModelSigningError(m.code as ErrorCode, m.message));
-          const batch = batches[m.id]!;
-          for (let j = 0; j < batch.length; j++) {
-            results[batch[j]!] = Buffer.from(m.digests.buffer, m.digests.byteOffset + j * m.digestSize, m.digestSize);
+          try {
+            job.onTasksDone(job.onDone(m.id, m));
+          } catch (e) {
+            return finish(e);
           }
-          job.onTasksDone(batch.length);
           pending--;
           inflight.set(w, inflight.get(w)! - 1);
-          if (next < batches.length) dispatch(w);
-          else if (pending === 0) finish(null, results);
+          if (next < batchCount) dispatch(w);
+          else if (pending === 0) finish(null);
           else noteIdle(w);
         };
         const onError = (e: Error): void => finish(new ModelSigningError('INTERNAL', `hashing worker failed: ${e.message}`, { cause: e }));

@@ -17,10 +17,25 @@ export interface BatchConfig {
 export type WorkerRequest =
   /** A batch of tasks; the reply carries their digests concatenated, in batch order. */
   | { type: 'batch'; id: number; cfg: BatchConfig; tasks: HashTask[] }
+  /**
+   * A batch of listed files (model-relative names under `root`, not yet stat'ed): each is stat'ed, and
+   * hashed at once when it has at most `hashMaxBytes` bytes. The reply carries every file's stat, and
+   * the digests of those hashed.
+   */
+  | { type: 'listed'; id: number; cfg: BatchConfig; root: string; names: string[]; noFollow: boolean; hashMaxBytes: number }
   /** The call is over: drop the read buffers so an idle pool holds no big memory. */
   | { type: 'release' };
 
 export type WorkerReply =
-  | { type: 'done'; id: number; digests: Uint8Array; digestSize: number }
+  | {
+      type: 'done';
+      id: number;
+      /** Digests in batch order, `digestSize` bytes each (for 'listed': a zero-filled slot when not hashed). */
+      digests: Uint8Array;
+      digestSize: number;
+      /** 'listed' only: STAT_FIELDS values per file, and 1 per file that was hashed. */
+      stats?: BigInt64Array;
+      hashed?: Uint8Array;
+    }
   | { type: 'progress'; bytes: number }
   | { type: 'error'; id: number; code: string; message: string };

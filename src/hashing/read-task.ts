@@ -3,7 +3,7 @@
  * regular files only, and the file must not change between the walk, the open and the last read.
  * Reads always start at page-aligned file offsets into a page-aligned buffer (fast kernel copy).
  */
-import { openSync, closeSync, fstatSync, readSync, read, constants, type BigIntStats } from 'node:fs';
+import { openSync, closeSync, fstatSync, lstatSync, statSync, readSync, read, constants, type BigIntStats } from 'node:fs';
 import type { HashTask } from './types.js';
 import type { HasherFactory, StreamHasher } from './backends.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
@@ -107,6 +107,46 @@ function hashSmallTaskSync(task: HashTask, buf: Buffer, newHasher: HasherFactory
 }
 
 /**
+ * A file the walk listed by its directory entry's type without stat'ing it: stat'ed by path here, right
+ * before it is opened, instead of by the walk on the main thread. That stat is what the opened file is
+ * then checked against (identity, size, modification time), as for a walked file. When it has at most `maxBytes` bytes (and fits `buf`) it is hashed at once,
+ * with the same checks as a walked file: the opened file must have the stat's identity, size and
+ * modification time. Bigger files return their stat only, to be scheduled as tasks (largest first).
+ */
+export function statAndHashSync(
+  file: { name: string; path: string },
+  noFollow: boolean,
+  buf: Buffer,
+  newHasher: HasherFactory,
+  maxBytes: number,
+): { stat: BigIntStats; digest: Buffer | null } {
+  let st: BigIntStats;
+  try {
+    st = noFollow ? lstatSync(file.path, { bigint: true }) : statSync(file.path, { bigint: true });
+  } catch (e) {
+    throw readError({ name: file.name }, e);
+  }
+  if (st.isSymbolicLink()) {
+    throw new ModelSigningError('MODEL', `'${file.name}' is a symlink, and symlinks are not allowed here`);
+  }
+  if (!st.isFile()) throw new ModelSigningError('IO', `cannot read '${file.name}': not a regular file`);
+  const size = Number(st.size);
+  if (size > maxBytes || size > buf.length) return { stat: st, digest: null };
+  const task: HashTask = {
+    name: file.name,
+    path: file.path,
+    start: 0,
+    end: size,
+    expectedSize: size,
+    expectedMtimeNs: st.mtimeNs,
+    expectedDev: st.dev,
+    expectedIno: st.ino,
+    noFollow,
+  };
+  return { stat: st, digest: hashSmallTaskSync(task, buf, newHasher) };
+}
+
+/**
  * For big tasks: synchronous reads while every core is busy, switching to double-buffered reads
  * (the read of block i+1 runs on a libuv thread while block i is hashed) as soon as `spareCore()`
  * says a core has nothing else to do: one big file, or the tail of a job.
@@ -196,7 +236,7 @@ function readOrThrow(task: HashTask, f: () => number): number {
   }
 }
 
-function readError(task: HashTask, e: unknown): ModelSigningError {
+function readError(task: Pick<HashTask, 'name'>, e: unknown): ModelSigningError {
   return new ModelSigningError('IO', `cannot read '${task.name}': ${osReason(e)}`, { cause: e });
 }
 

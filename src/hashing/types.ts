@@ -23,6 +23,10 @@ export interface HashTask {
   noFollow: boolean;
 }
 
+/** What a listed file's stat gave, in this order, STAT_FIELDS values per file. */
+export const STAT_FIELDS = 5;
+export const STAT = { size: 0, mtimeNs: 1, ctimeNs: 2, dev: 3, ino: 4 } as const;
+
 export interface HashProgress {
   bytesDone: number;
   bytesTotal: number;

@@ -2,9 +2,11 @@
 import { parentPort } from 'node:worker_threads';
 import { loadHasherFactory, type HasherFactory } from './backends.js';
 import { alignedBuffer } from './aligned-buffer.js';
-import { hashTaskAdaptive, hashTaskSync } from './read-task.js';
+import { hashTaskAdaptive, hashTaskSync, statAndHashSync } from './read-task.js';
 import { isModelSigningError, errorMessage } from '../errors.js';
 import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
+import { STAT, STAT_FIELDS } from './types.js';
+import { listedPath } from './listed-path.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 const port = parentPort!;
@@ -58,6 +60,33 @@ async function run(id: number, cfg: BatchConfig, tasks: readonly WorkerRequestTa
   flushProgress();
   return { type: 'done', id, digests: out ?? new Uint8Array(0), digestSize: size };
 }
+/** Listed files: stat each, hash the small ones (see statAndHashSync). */
+async function runListed(id: number, cfg: BatchConfig, root: string, files: readonly string[], noFollow: boolean, hashMaxBytes: number): Promise<WorkerReply> {
+  const newHasher = await factoryFor(cfg);
+  const buf = buffer(0, cfg.chunkSize);
+  const stats = new BigInt64Array(files.length * STAT_FIELDS);
+  const hashed = new Uint8Array(files.length);
+  let out: Buffer | undefined;
+  let size = 0;
+  for (let i = 0; i < files.length; i++) {
+    const { stat, digest } = statAndHashSync({ name: files[i]!, path: listedPath(root, files[i]!) }, noFollow, buf, newHasher, hashMaxBytes);
+    const o = i * STAT_FIELDS;
+    stats[o + STAT.size] = stat.size;
+    stats[o + STAT.mtimeNs] = stat.mtimeNs;
+    stats[o + STAT.ctimeNs] = stat.ctimeNs;
+    stats[o + STAT.dev] = stat.dev;
+    stats[o + STAT.ino] = stat.ino;
+    if (!digest) continue;
+    if (!out) {
+      size = digest.length;
+      out = Buffer.alloc(size * files.length);
+    }
+    digest.copy(out, i * size);
+    hashed[i] = 1;
+  }
+  // No progress messages: a batch is small and quick, and the engine counts its bytes from the reply.
+  return { type: 'done', id, digests: out ?? new Uint8Array(0), digestSize: size, stats, hashed };
+}
 type WorkerRequestTask = Extract<WorkerRequest, { type: 'batch' }>['tasks'][number];
 
 // One batch at a time: a batch that arrives while a big task awaits its double-buffered reads
@@ -73,7 +102,7 @@ async function serve(req: WorkerRequest): Promise<void> {
     return;
   }
   try {
-    port.postMessage(await run(req.id, req.cfg, req.tasks));
+    port.postMessage(req.type === 'listed' ? await runListed(req.id, req.cfg, req.root, req.names, req.noFollow, req.hashMaxBytes) : await run(req.id, req.cfg, req.tasks));
   } catch (e) {
     flushProgress();
     const reply: WorkerReply = isModelSigningError(e)

@@ -1,6 +1,7 @@
 /** Small filesystem helpers for the walk: bigint stats, error wording, the symlink policy messages. */
 import { lstatSync, readdirSync, realpathSync, readlinkSync, statSync, type BigIntStats } from 'node:fs';
 import { ModelSigningError } from '../errors.js';
+import { decodeEntryName } from './names.js';
 import type { ModelFile } from './types.js';
 
 export function errnoCode(e: unknown): string | undefined {
@@ -70,10 +71,27 @@ export function followLink(abs: string, name: string): BigIntStats {
   }
 }
 
-export function readDirNames(abs: string, name: string): Buffer[] {
+/** A directory entry: its name (valid UTF-8, decoded) and type (d_type; unknown types are stat'ed by Node). */
+export interface DirEntry {
+  name: string;
+  isFile(): boolean;
+}
+
+/**
+ * Directory entries with their types. Names are read as strings (the fast path); only a directory with a
+ * U+FFFD in some name is read again as raw bytes, since that is how an invalid UTF-8 name shows, and each
+ * name is then decoded strictly (an invalid one is an error naming it).
+ */
+export function readDirEntries(abs: string, name: string, modelName: string): DirEntry[] {
   try {
-    return readdirSync(abs, { encoding: 'buffer' });
+    const entries = readdirSync(abs, { withFileTypes: true });
+    if (!entries.some((e) => e.name.includes('\uFFFD'))) return entries;
+    return readdirSync(abs, { encoding: 'buffer', withFileTypes: true }).map((e) => {
+      const decoded = decodeEntryName(e.name, modelName);
+      return { name: decoded, isFile: () => e.isFile() };
+    });
   } catch (e) {
+    if (e instanceof ModelSigningError) throw e;
     throw new ModelSigningError('IO', `cannot read directory '${name}': ${reason(e)}`, { cause: e });
   }
 }

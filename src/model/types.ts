@@ -16,6 +16,12 @@ export interface ModelFile {
 }
 
 export interface WalkOptions {
+  /**
+   * Regular files (by directory entry type) are returned in `listed` (names only), without a stat: the hashing
+   * stats each right before opening it (on its worker threads), which saves the main thread one system
+   * call per file. Symlinks, directories, special files and entries of unknown type are handled as usual.
+   */
+  listRegularFiles?: boolean;
   /** Canonical model-relative paths to exclude (each excludes itself and its subtree). */
   ignorePaths?: readonly string[];
   /** Exclude `.git`, `.gitattributes`, `.github`, `.gitignore` at the top level (default true). */
@@ -44,4 +50,9 @@ export interface WalkResult {
   files: ModelFile[];
   /** With `onlyNames`: names that do not exist in the model. */
   missing: string[];
+  /**
+   * With `listRegularFiles`: canonical names of the regular files not stat'ed, under `root` (not sorted;
+   * `files` holds the others). Names only: a model of a million files must fit in memory.
+   */
+  listed?: string[];
 }

@@ -33,3 +33,19 @@ export function checkRuns(label, measured, expected) {
   }
   return 'checked';
 }
+
+/** The OMS root digest from `sha256sum`-style lines ("<hex>  ./<name>") listing every file of a model. */
+export function rootFromListing(stdout) {
+  const entries = stdout
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const m = /^([0-9a-f]{64}) [ *]\.\/(.*)$/.exec(l);
+      if (!m) throw new Error(`unexpected sha256sum line: ${l}`);
+      return [Buffer.from(m[2]), m[1]];
+    })
+    .sort((a, b) => Buffer.compare(a[0], b[0]));
+  const root = createHash('sha256');
+  for (const [, hex] of entries) root.update(Buffer.from(hex, 'hex'));
+  return `sha256:${root.digest('hex')}`;
+}

@@ -9,7 +9,12 @@ import { pemBlocks, readKeyFile } from './keys.js';
 
 /** All certificates of a PEM file (several blocks allowed, text between them ignored). */
 export function loadCertificates(path: string, what = 'certificate'): X509Certificate[] {
-  const blocks = pemBlocks(readKeyFile(path, what)).filter((b) => b.label === 'CERTIFICATE');
+  return certificatesFromPem(readKeyFile(path, what), path, what);
+}
+
+/** The same from PEM text (the browser build has no files); `path` names its origin in errors. */
+export function certificatesFromPem(text: string, path: string, what = 'certificate'): X509Certificate[] {
+  const blocks = pemBlocks(text).filter((b) => b.label === 'CERTIFICATE');
   if (blocks.length === 0) {
     throw new ModelSigningError('KEY', `${what} file ${path} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`);
   }

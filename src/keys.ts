@@ -119,8 +119,14 @@ export function loadPrivateKey(path: string, password?: string): KeyObject {
 
 /** Loads an EC public key from an SPKI PEM (`PUBLIC KEY`) or from a PEM certificate. */
 export function loadPublicKey(path: string): KeyObject {
+  return publicKeyFromPem(readKeyFile(path, 'public key'), path);
+}
+
+/** The same from PEM text (the browser build has no files); `where` names its origin in errors. */
+export function publicKeyFromPem(text: string, where: string): KeyObject {
   const what = 'public key';
-  const blocks = pemBlocks(readKeyFile(path, what));
+  const path = where;
+  const blocks = pemBlocks(text);
   const block = blocks.find((b) => b.label === 'PUBLIC KEY' || b.label === 'CERTIFICATE');
   if (!block) {
     if (blocks.some((b) => PRIVATE_LABELS.has(b.label))) {

@@ -78,9 +78,9 @@ export interface VerifyModelOptions {
   limits?: StatementLimits;
 }
 
-const LEGACY_FORMAT_WARNING =
+export const LEGACY_FORMAT_WARNING =
   'this signature uses the deprecated v0.1 manifest format (no serialization parameters, no root digest); please re-sign the model';
-const SYMLINKS_WARNING = 'the signature allows symbolic links: linked content outside the model is trusted as signed';
+export const SYMLINKS_WARNING = 'the signature allows symbolic links: linked content outside the model is trusted as signed';
 
 const MAX_SUMMARY_NAMES = 3;
 function listNames(names: string[]): string {

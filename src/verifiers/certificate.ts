@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import {
   MAX_BUNDLE_CERTIFICATES,
+  certificatesFromPem,
   fingerprintLine,
   loadCertificates,
   oneLineName,
@@ -75,6 +76,13 @@ export class CertificateVerifier implements Verifier {
         ? `${anchors.length} certificate(s) from ${chainPaths.map((p) => `'${p}'`).join(', ')}: ${anchors.map((a) => `'${oneLineName(a.subject)}'`).join(', ')}`
         : `Node's bundled Mozilla root store (${anchors.length} public roots; give your CA with --certificate-chain)`;
     return new CertificateVerifier(anchors, o, source);
+  }
+
+  /** Trust anchors given as PEM texts, named by `names` in errors (the browser build: no files, no system store). */
+  static fromPem(pemTexts: string[], names: string[], o: CertificateVerifierOptions = {}): CertificateVerifier {
+    const anchors = pemTexts.flatMap((t, i) => certificatesFromPem(t, names[i] ?? `#${i + 1}`, 'certificate chain'));
+    for (const a of anchors) o.onFingerprint?.(fingerprintLine('init', a));
+    return new CertificateVerifier(anchors, o);
   }
 
   async verify(bundle: Record<string, unknown>): Promise<VerifiedPayload> {

@@ -30,6 +30,8 @@ export interface SigstoreVerifierOptions {
   tufCacheDir?: string;
   /** Do not try to refresh the trusted root through TUF; use the cached or embedded one. */
   offline?: boolean;
+  /** Use this trusted root as is (no trust config, TUF or cache): the browser build passes its own. */
+  trustedRoot?: TrustedRoot;
 }
 
 export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
@@ -43,14 +45,7 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
       const sv = await import('@sigstore/verify');
       const bundle = parseBundle(json, bundleFromJSON);
       const warnings: string[] = [];
-      const { resolveTrustedRoot } = await import('../trust/trusted-root.js');
-      root ??= resolveTrustedRoot({
-        ...(o.useStaging !== undefined ? { useStaging: o.useStaging } : {}),
-        ...(o.trustConfig !== undefined ? { trustConfig: o.trustConfig } : {}),
-        ...(o.tufCacheDir !== undefined ? { cacheDir: o.tufCacheDir } : {}),
-        ...(o.offline ? { offline: true } : {}),
-        onWarning: (m) => (o.onWarning ? o.onWarning(m) : warnings.push(m)),
-      });
+      root ??= o.trustedRoot ? Promise.resolve(o.trustedRoot) : nodeTrustedRoot(o, warnings);
       const trustedRoot = await root;
       let signer;
       try {
@@ -79,6 +74,18 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
       };
     },
   };
+}
+
+/** The trusted root from a trust config file, TUF, the cache or the embedded copy (Node only: files, network). */
+async function nodeTrustedRoot(o: SigstoreVerifierOptions, warnings: string[]): Promise<TrustedRoot> {
+  const { resolveTrustedRoot } = await import('../trust/trusted-root.js');
+  return resolveTrustedRoot({
+    ...(o.useStaging !== undefined ? { useStaging: o.useStaging } : {}),
+    ...(o.trustConfig !== undefined ? { trustConfig: o.trustConfig } : {}),
+    ...(o.tufCacheDir !== undefined ? { cacheDir: o.tufCacheDir } : {}),
+    ...(o.offline ? { offline: true } : {}),
+    onWarning: (m) => (o.onWarning ? o.onWarning(m) : warnings.push(m)),
+  });
 }
 
 function parseBundle(json: Record<string, unknown>, bundleFromJSON: (j: unknown) => Bundle): Bundle {

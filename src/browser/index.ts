@@ -1,0 +1,46 @@
+/**
+ * `model-signing/browser`: verify OMS model signatures in a web page, with nothing installed and nothing
+ * uploaded. An ESM bundle without Node built-ins; hashing runs in Web Workers (hash-wasm).
+ */
+import { workerDigester, inThreadDigester, type Digester } from './hash-model.js';
+import { verify as verifyWith, type BrowserVerifyOptions } from './verify.js';
+import type { VerificationResult } from '../verify-model.js';
+
+export { ModelSigningError, isModelSigningError, type ErrorCode } from '../errors.js';
+export { VerificationMismatchError, mismatchSummary } from '../verify-model.js';
+export type { VerificationReport, VerificationResult, Mismatch } from '../verify-model.js';
+export type { SignerInfo } from '../verifiers/types.js';
+export type { HashProgress } from '../hashing/types.js';
+export { modelFromEntries, modelFromFileList, modelFromHandle, type BrowserModel, type ModelEntry, type ModelInput } from './model.js';
+export { readSignature, browserTrustedRoot, type BrowserVerifyOptions, type SignatureInput, type VerifyMethod } from './verify.js';
+export { hashModel, inThreadDigester, workerDigester, type Digester } from './hash-model.js';
+
+/** The hashing worker's code, put in by the build (a Blob URL works from file:// pages and any host). */
+declare const __HASH_WORKER_SOURCE__: string;
+
+let workerUrl: string | undefined;
+function makeWorker(): Worker {
+  workerUrl ??= URL.createObjectURL(new Blob([__HASH_WORKER_SOURCE__], { type: 'text/javascript' }));
+  return new Worker(workerUrl);
+}
+
+/** A Web Worker pool (one per core, at most 8) when the page may start workers; else hashing in this thread. */
+export function defaultDigester(workers?: number): Digester {
+  if (typeof Worker === 'undefined' || typeof URL.createObjectURL !== 'function') return inThreadDigester;
+  const n = workers ?? Math.min(8, Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2)));
+  const pool = workerDigester(makeWorker, n);
+  return async (jobs, onBytes) => {
+    try {
+      return await pool(jobs, onBytes);
+    } catch (e) {
+      // A Content-Security-Policy may forbid blob: workers: hash here instead.
+      if (e instanceof Error && /worker/i.test(e.message) && /failed/i.test(e.message)) return inThreadDigester(jobs, onBytes);
+      throw e;
+    }
+  };
+}
+
+/** Verifies a model against its signature (see BrowserVerifyOptions); throws ModelSigningError on failure. */
+export function verify(o: BrowserVerifyOptions): Promise<VerificationResult> {
+  return verifyWith({ ...o, digester: o.digester ?? defaultDigester() });
+}

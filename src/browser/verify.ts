@@ -44,8 +44,12 @@ export interface BrowserVerifyOptions {
   method: VerifyMethod;
   /** key: the PEM public key (or a PEM certificate holding it). */
   publicKey?: string;
+  /** Names the public key in error messages (e.g. its file name). */
+  publicKeyName?: string;
   /** certificate: PEM texts of the trust anchors (roots or intermediates). Required: there is no system store. */
   certificateChain?: string[];
+  /** Name each certificate chain text in error messages (e.g. file names). */
+  certificateChainNames?: string[];
   /** sigstore: the expected certificate identity (SAN) and OIDC issuer, compared exactly. */
   identity?: string;
   oidcIssuer?: string;
@@ -113,13 +117,13 @@ export function browserVerifier(o: BrowserVerifyOptions): Verifier {
   switch (o.method) {
     case 'key':
       if (!o.publicKey) throw new ModelSigningError('USAGE', "the 'key' method needs a public key");
-      return new EllipticKeyVerifier(publicKeyFromPem(o.publicKey, 'the given public key'));
+      return new EllipticKeyVerifier(publicKeyFromPem(o.publicKey, o.publicKeyName ?? '(given text)'));
     case 'certificate': {
       const chain = o.certificateChain ?? [];
       if (chain.length === 0) {
         throw new ModelSigningError('USAGE', "the 'certificate' method needs the trust anchors (CA chain): the browser has no system certificate store to use");
       }
-      return CertificateVerifier.fromPem(chain, chain.map((_, i) => `certificate chain #${i + 1}`), o.now ? { now: o.now } : {});
+      return CertificateVerifier.fromPem(chain, chain.map((_, i) => o.certificateChainNames?.[i] ?? `#${i + 1}`), o.now ? { now: o.now } : {});
     }
     case 'sigstore':
       return createSigstoreVerifier({

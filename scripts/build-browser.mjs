@@ -34,7 +34,8 @@ const common = {
   target: ['es2022', 'chrome110', 'firefox115'],
   plugins: [nodeOnly],
   inject: [src('shims/buffer-global.ts')],
-  define: { 'process.platform': '"browser"', 'process.env.NODE_DEBUG': 'undefined' },
+  // protobuf-specs reads `globalThis.Buffer`: point it at the injected polyfill rather than set a global.
+  define: { 'process.platform': '"browser"', 'process.env.NODE_DEBUG': 'undefined', 'globalThis.Buffer': 'Buffer' },
   // tsc resolves the core's `./x.js` imports to `./x.ts`; esbuild does the same.
   resolveExtensions: ['.ts', '.js', '.mjs'],
   logLevel: 'warning',

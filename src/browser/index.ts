@@ -24,17 +24,26 @@ function makeWorker(): Worker {
   return new Worker(workerUrl);
 }
 
+/** How the last digests were computed ('workers' or 'in-thread'), for the page and the tests. */
+export const hashingStats = { last: 'none' as 'none' | 'workers' | 'in-thread' };
+
 /** A Web Worker pool (one per core, at most 8) when the page may start workers; else hashing in this thread. */
 export function defaultDigester(workers?: number): Digester {
-  if (typeof Worker === 'undefined' || typeof URL.createObjectURL !== 'function') return inThreadDigester;
+  const inThread: Digester = (jobs, onBytes) => {
+    hashingStats.last = 'in-thread';
+    return inThreadDigester(jobs, onBytes);
+  };
+  if (typeof Worker === 'undefined' || typeof URL.createObjectURL !== 'function') return inThread;
   const n = workers ?? Math.min(8, Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2)));
   const pool = workerDigester(makeWorker, n);
   return async (jobs, onBytes) => {
     try {
-      return await pool(jobs, onBytes);
+      const out = await pool(jobs, onBytes);
+      hashingStats.last = 'workers';
+      return out;
     } catch (e) {
       // A Content-Security-Policy may forbid blob: workers: hash here instead.
-      if (e instanceof Error && /worker/i.test(e.message) && /failed/i.test(e.message)) return inThreadDigester(jobs, onBytes);
+      if (e instanceof Error && /worker/i.test(e.message) && /failed/i.test(e.message)) return inThread(jobs, onBytes);
       throw e;
     }
   };

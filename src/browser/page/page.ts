@@ -1,5 +1,5 @@
 /** The static verification page: collects the model, signature and trust input, runs verify(), shows the verdict. */
-import { defaultDigester } from '../index.js';
+import { defaultDigester, hashingStats } from '../index.js';
 import { ModelSigningError, errorMessage } from '../../errors.js';
 import { VerificationMismatchError, type VerificationReport } from '../../verify-model.js';
 import { describeSigstoreBundle } from '../../verifiers/sigstore-describe.js';
@@ -218,6 +218,7 @@ async function run(): Promise<void> {
       else throw e;
     }
     document.body.dataset['seconds'] = String((performance.now() - started) / 1000);
+    document.body.dataset['hashing'] = hashingStats.last;
   } catch (e) {
     showError(e);
   } finally {

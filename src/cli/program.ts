@@ -32,6 +32,7 @@ const DESCRIPTIONS = {
   sign: 'Sign a model (method: sigstore [default], key, certificate, pkcs11-key, pkcs11-certificate).',
   verify: 'Verify a model (method: sigstore [default], key, certificate, pkcs11-key).',
   inspect: 'Show what a signature claims (NOT verified).',
+  'serve-verifier': 'Serve the in-browser verification page on 127.0.0.1.',
 } as const;
 type TopCommand = keyof typeof DESCRIPTIONS;
 
@@ -76,6 +77,7 @@ export async function buildProgram(ctx: CliContext, progName: string, argv: read
     if (name !== selected) program.addCommand(new Command(name).description(DESCRIPTIONS[name]));
     else if (name === 'digest') program.addCommand((await import('./digest.js')).digestCommand(ctx));
     else if (name === 'inspect') program.addCommand((await import('./inspect.js')).inspectCommand(ctx));
+    else if (name === 'serve-verifier') program.addCommand((await import('./serve-verifier.js')).serveVerifierCommand(ctx));
     else {
       const methods = await loadMethods();
       program.addCommand(group(name, DESCRIPTIONS[name], methods, (m) => (name === 'sign' ? m.signCommands(ctx) : m.verifyCommands(ctx))));

@@ -1,7 +1,7 @@
 /** The static verification page: collects the model, signature and trust input, runs verify(), shows the verdict. */
 import { defaultDigester, hashingStats } from '../index.js';
 import { ModelSigningError, errorMessage } from '../../errors.js';
-import { VerificationMismatchError, type VerificationReport } from '../../verify-model.js';
+import { VerificationMismatchError, mismatchSummary, type VerificationReport } from '../../verify-model.js';
 import { describeSigstoreBundle } from '../../verifiers/sigstore-describe.js';
 import { modelFromEntries, modelFromFileList, type BrowserModel } from '../model.js';
 import { readSignature, verify, type VerifyMethod } from '../verify.js';
@@ -125,6 +125,7 @@ function renderReport(r: VerificationReport, bundle: Record<string, unknown>, me
   const box = el('div', undefined, `verdict ${r.ok ? 'ok' : 'fail'}`);
   box.id = 'verdict';
   box.append(el('h2', r.ok ? 'Verified: the model matches its signature' : 'NOT verified: the model does not match its signature'));
+  if (!r.ok) box.append(el('p', mismatchSummary(r), 'summary'));
   box.append(
     details([
       ['Signed by', r.signer.identity ?? r.signer.description],
@@ -158,7 +159,14 @@ function renderReport(r: VerificationReport, bundle: Record<string, unknown>, me
     for (const w of r.warnings) ul.append(el('li', `Warning: ${w}`));
     box.append(ul);
   }
+  show(box);
+}
+
+/** Shows the verdict and moves focus to it, so keyboard and screen-reader users land on the answer. */
+function show(box: HTMLElement): void {
+  box.tabIndex = -1;
   $('result').replaceChildren(box);
+  box.focus();
 }
 
 function showError(e: unknown): void {
@@ -167,7 +175,7 @@ function showError(e: unknown): void {
   const code = e instanceof ModelSigningError ? e.code : 'INTERNAL';
   box.append(el('h2', 'NOT verified'), el('p', `Error (${code}): ${errorMessage(e)}`));
   box.dataset['code'] = code;
-  $('result').replaceChildren(box);
+  show(box);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { datasets } from './lib/data.mjs';
-import { runOnce, measure, median, stopRetryingAt } from './lib/measure.mjs';
+import { runOnce, measure, median, stopRetryingAt, waitIdle } from './lib/measure.mjs';
 import { warm, drop, coldMethod } from './lib/cache.mjs';
 import { incrementalSign } from './lib/incremental.mjs';
 import { checkRuns, oracleRoot, rootFromListing } from './lib/oracle.mjs';
@@ -120,6 +120,10 @@ function main() {
   const engSha = engineOnly('sha256');
   const engB3 = engineOnly('blake3');
 
+  log('browser verifier in headless Chromium ...');
+  const browserSha = browserHash(d.model.dir, 'sha256');
+  const browserB3 = browserHash(d.model.dir, 'blake3');
+
   log('single file, shards ...');
   const shardWarm = timed(node, digestArgv(digest.entry, single, { serialization: 'shards' }), d.single.files, 'warm');
   const shardCold = canCold ? timed(node, digestArgv(digest.entry, single, { serialization: 'shards' }), d.single.files, 'cold') : null;
@@ -167,6 +171,8 @@ function main() {
   if (engB3) row(`${M} blake3 warm, engine in-process`, gb(engB3.median), 'GB/s', b3sum ? engB3.median / tput(modelBytes, b3sum) : null, 'x b3sum', '(info)', `first call: ${fmt(gb(engB3.first))} GB/s${engB3.noisy ? '; noisy' : ''}`);
   if (b3Cold) row(`${M} blake3 cold`, gb(tput(modelBytes, b3Cold)), 'GB/s', b3sumCold ? b3sumCold.wall / b3Cold.wall : null, 'x b3sum cold', '(info)', mark(b3Cold));
   row(`${M} blake2b warm`, gb(tput(modelBytes, b2Warm)), 'GB/s', tput(modelBytes, b2Warm) / b2Limit.value, 'x blake2b512 limit', '(info)', mark(b2Warm));
+  browserRow(`${M} sha256 warm, browser verifier (headless Chromium)`, browserSha, modelBytes, tput(modelBytes, shaWarm), 'x CLI sha256', '>= 0.50');
+  browserRow(`${M} blake3 warm, browser verifier (headless Chromium)`, browserB3, modelBytes, tput(modelBytes, b3Warm), 'x CLI blake3', '>= 0.80');
   row(`${S} shards sha256 warm`, gb(tput(singleBytes, shardWarm)), 'GB/s', tput(singleBytes, shardWarm) / shaL, 'x sha256 limit', '>= 0.90', mark(shardWarm));
   if (shardCold) row(`${S} shards sha256 cold`, gb(tput(singleBytes, shardCold)), 'GB/s', tput(singleBytes, shardCold) / shaL, 'x sha256 limit', '(info)', mark(shardCold));
   row(`${nSmall} x 4 KiB files`, nSmall / smallRun.wall, 'files/s', nSmall / smallRun.wall / 40000, 'x 40k target', '>= 1.00', mark(smallRun));
@@ -275,6 +281,23 @@ function sweepSettings(node, model) {
       [`sweep: default (${label(dflt)}) vs best (${label(best)})`, gb(bytes / dflt.m.wall), 'GB/s', best.m.wall / dflt.m.wall, 'x best rate', '>= 0.95'],
     ],
   };
+}
+
+/** bench/browser-hash.mjs: the page's verification time (hashing in Web Workers), median of RUNS, digests checked. */
+function browserHash(dir, algorithm) {
+  waitIdle();
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bench/browser-hash.mjs'), dir, algorithm, String(RUNS)], { encoding: 'utf8', cwd: REPO });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  } catch {
+    return { skip: `failed: ${firstLine(r.stderr) || `exit ${r.status}`}` };
+  }
+}
+
+function browserRow(what, b, bytes, cliBps, vs, target) {
+  if (!b || b.skip) return row(what, null, 'GB/s', null, vs, target, b?.skip ?? 'not measured');
+  const bps = bytes / b.median;
+  row(what, gb(bps), 'GB/s', bps / cliBps, vs, target, `digests ${b.check}`);
 }
 
 function mark(m) {

@@ -1,4 +1,4 @@
-// Builds the browser verifier: dist/browser/model-signing.js (the `model-signing/browser` ESM bundle, no Node
+// Builds the browser verifier: dist/browser/index.js (the `model-signing/browser` ESM bundle, no Node
 // built-ins) and the static page dist/browser/verify.html (one HTML file with its script and style inlined, so it
 // opens from disk and from any static host). The hashing worker is bundled first and embedded as a string.
 import { build } from 'esbuild';
@@ -46,7 +46,9 @@ const worker = await build({ ...common, entryPoints: [src('hash-worker.ts')], wr
 const workerSource = worker.outputFiles[0].text;
 const define = { ...common.define, __HASH_WORKER_SOURCE__: JSON.stringify(workerSource) };
 
-await build({ ...common, define, entryPoints: [src('index.ts')], outfile: join(out, 'model-signing.js'), sourcemap: true });
+// Named after its source (src/browser/index.ts), like every compiled file in dist/. No source map: its sources
+// would be files of node_modules, which the package does not ship.
+await build({ ...common, define, entryPoints: [src('index.ts')], outfile: join(out, 'index.js') });
 
 const page = await build({ ...common, define, entryPoints: [src('page/page.ts')], write: false, minify: true, format: 'iife' });
 const css = readFileSync(src('page/page.css'), 'utf8');

@@ -39,7 +39,7 @@ function loadAssets(): Map<string, Asset> {
     }
   };
   const page: Asset = { body: read('verify.html'), type: 'text/html; charset=utf-8' };
-  const lib: Asset = { body: read('model-signing.js'), type: 'text/javascript; charset=utf-8' };
+  const lib: Asset = { body: read('index.js'), type: 'text/javascript; charset=utf-8' };
   return new Map([
     ['/', page],
     ['/verify.html', page],

@@ -1,10 +1,10 @@
-// Runs the browser bundle (dist/browser/model-signing.js) in Node, on a model folder or file on disk: each file
+// Runs the browser bundle (dist/browser/index.js) in Node, on a model folder or file on disk: each file
 // becomes a Blob (fs.openAsBlob, read lazily) and digests are computed in this thread, so the same verifier code
 // the page runs can be compared with the Node verifier on the same inputs.
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const browserCore = await import('../../dist/browser/model-signing.js');
+export const browserCore = await import('../../dist/browser/index.js');
 
 function walk(dir, prefix, out) {
   for (const d of fs.readdirSync(dir, { withFileTypes: true })) {

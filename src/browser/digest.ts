@@ -1,13 +1,15 @@
 /**
  * Streaming digests of Blob byte ranges with hash-wasm (SHA-256, BLAKE2b-512, BLAKE3 in WebAssembly: WebCrypto
  * cannot hash incrementally, and a 2 GiB shard must never be held in memory). Shared by the Web Worker and the
- * in-thread fallback. Reads are double-buffered: the next chunk is read while the current one is hashed.
+ * in-thread fallback. Reads run ahead of the hashing: a browser reads a chosen file through its own process, and
+ * several reads in flight hide that latency (measured in Chromium: up to twice the throughput of one at a time).
  */
 import { createBLAKE2b, createBLAKE3, createSHA256, type IHasher } from 'hash-wasm';
 import type { HashAlgorithm } from '../manifest.js';
 
-/** Bytes read from the Blob per step. */
-export const READ_CHUNK = 8 << 20;
+/** Bytes read from the Blob per step, and how many reads are in flight: at most 48 MiB per worker. */
+export const READ_CHUNK = 16 << 20;
+const READS_AHEAD = 3;
 /** hash-wasm's BLAKE3 slows down on big updates (as in the Node fallback): feed it at most 1 MiB at a time. */
 const MAX_UPDATE = 1 << 20;
 
@@ -28,14 +30,23 @@ function hasher(algorithm: HashAlgorithm): Promise<IHasher> {
 export async function digestRange(job: DigestJob, onBytes?: (n: number) => void): Promise<string> {
   const h = await hasher(job.algorithm);
   h.init();
-  const read = (pos: number): Promise<ArrayBuffer> => job.blob.slice(pos, Math.min(pos + READ_CHUNK, job.end)).arrayBuffer();
-  let pos = job.start;
-  let next = pos < job.end ? read(pos) : undefined;
-  while (next) {
-    const buf = new Uint8Array(await next);
-    if (buf.length === 0) throw new Error('the file became shorter while it was read');
-    pos += buf.length;
-    next = pos < job.end ? read(pos) : undefined;
+  const queue: Array<{ data: Promise<ArrayBuffer>; length: number }> = [];
+  let next = job.start;
+  const fill = (): void => {
+    while (queue.length < READS_AHEAD && next < job.end) {
+      const end = Math.min(next + READ_CHUNK, job.end);
+      const data = job.blob.slice(next, end).arrayBuffer();
+      data.catch(() => undefined); // reported when awaited; not an unhandled rejection if an earlier read fails
+      queue.push({ data, length: end - next });
+      next = end;
+    }
+  };
+  fill();
+  while (queue.length > 0) {
+    const { data, length } = queue.shift()!;
+    const buf = new Uint8Array(await data);
+    if (buf.length !== length) throw new Error('the file changed size while it was read');
+    fill();
     for (let off = 0; off < buf.length; off += MAX_UPDATE) h.update(buf.subarray(off, off + MAX_UPDATE));
     onBytes?.(buf.length);
   }

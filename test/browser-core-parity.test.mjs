@@ -172,3 +172,28 @@ test('hostile manifests, validly signed: both refuse each the same way', async (
     assert.deepEqual(browser, node, what);
   }
 });
+
+test('where a page forbids workers, hashing falls back to the page thread with the same digests', async () => {
+  const { browserCore } = await import('./support/browser-core.mjs');
+  const blob = new Blob([new Uint8Array(3_000_000).fill(7)]);
+  const model = browserCore.modelFromEntries('m', [{ name: 'w.bin', blob }]);
+  const s = { method: 'shards', hashType: 'blake3', shardSize: 1_000_000, allowSymlinks: false, ignorePaths: [] };
+  const expected = await browserCore.hashModel(model, s);
+  function refused() {
+    throw new Error("Refused to create a worker from 'blob:' (Content-Security-Policy)");
+  }
+  await assert.rejects(browserCore.workerDigester(refused, 2)([{ blob, start: 0, end: 10, algorithm: 'sha256' }], () => {}), {
+    name: 'WorkersUnavailableError',
+    message: /cannot start a hashing worker: Refused to create a worker/,
+  });
+  const saved = globalThis.Worker;
+  globalThis.Worker = refused;
+  try {
+    assert.deepEqual(await browserCore.hashModel(model, s, { digester: browserCore.defaultDigester(2) }), expected);
+    assert.equal(browserCore.hashingStats.last, 'in-thread');
+  } finally {
+    if (saved === undefined) delete globalThis.Worker;
+    else globalThis.Worker = saved;
+  }
+  assert.deepEqual(expected.map((r) => r.name), ['w.bin:0:1000000', 'w.bin:1000000:2000000', 'w.bin:2000000:3000000']);
+});

@@ -1,9 +1,11 @@
 // `model-signing serve-verifier`: serves the verification page on 127.0.0.1 only, static GET/HEAD only, with the
-// page's security policy as a header; the page works from it in Chromium; bad ports are usage errors.
+// page's security policy as a header; the page works from it in Chromium; bad ports are usage errors. The ESM
+// bundle it serves (model-signing/browser) verifies a FileSystemDirectoryHandle in Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { runCli, spawnCli } from './support/cli.mjs';
@@ -89,5 +91,50 @@ test('serve-verifier: a bad port is a usage error, a busy one an error naming it
     assert.match(err, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
   } finally {
     busy.close();
+  }
+});
+
+test('the model-signing/browser bundle in Chromium: verify() of a directory handle, and a mismatch with its report', { skip: !(haveChromium && haveVectors) && 'needs Chromium and the vectors' }, async () => {
+  const { child, url } = await startServer();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.setBypassCSP(true); // the page's policy allows inline scripts only; this test imports the bundle
+    await page.goto(url);
+    const dir = path.join(mt, 'v1.1.0-elliptic-key');
+    const files = ['signme-1', 'signme-2', 'model.sig'].map((name) => ({ name, b64: fs.readFileSync(path.join(dir, name)).toString('base64') }));
+    const publicKey = fs.readFileSync(path.join(pki, 'signing-key-pub.pem'), 'latin1');
+    const r = await page.evaluate(async (files, publicKey) => {
+      const lib = await import('/model-signing.js');
+      // A FileSystemDirectoryHandle, as showDirectoryPicker() gives one (here from the origin's private storage).
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('my-model', { create: true });
+      const write = async (name, bytes) => {
+        const w = await (await root.getFileHandle(name, { create: true })).createWritable();
+        await w.write(bytes);
+        await w.close();
+      };
+      for (const f of files) await write(f.name, Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0)));
+      const signature = await (await root.getFileHandle('model.sig')).getFile();
+      const ok = await lib.verify({ files: root, signature, signatureName: 'model.sig', method: 'key', publicKey });
+      await write('extra.bin', new Uint8Array([1, 2, 3]));
+      let failed;
+      try {
+        await lib.verify({ files: root, signature, signatureName: 'model.sig', method: 'key', publicKey });
+      } catch (e) {
+        failed = { code: e.code, name: e.name, extra: e.report?.extraFiles, message: e.message };
+      }
+      return { ok: ok.ok, signer: ok.signer.description, failed };
+    }, files, publicKey);
+    assert.equal(r.ok, true);
+    assert.match(r.signer, /^EC P-384 public key e8450dec/);
+    assert.deepEqual(r.failed, {
+      code: 'MISMATCH',
+      name: 'VerificationMismatchError',
+      extra: ['extra.bin'],
+      message: "the model does not match its signature: 1 unsigned file(s): 'extra.bin'",
+    });
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
   }
 });

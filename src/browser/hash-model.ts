@@ -25,6 +25,14 @@ export const inThreadDigester: Digester = async (jobs, onBytes) => {
   return out;
 };
 
+/** Workers could not be started or run (e.g. a Content-Security-Policy without `worker-src blob:`). */
+export class WorkersUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkersUnavailableError';
+  }
+}
+
 /** A pool of `size` workers; the largest jobs go first so that a big shard never runs alone at the end. */
 export function workerDigester(makeWorker: () => Worker, size: number): Digester {
   return (jobs, onBytes) =>
@@ -47,7 +55,13 @@ export function workerDigester(makeWorker: () => Worker, size: number): Digester
       };
       if (jobs.length === 0) return resolve([]);
       for (let i = 0; i < Math.max(1, Math.min(size, jobs.length)); i++) {
-        const w = makeWorker();
+        let w: Worker;
+        try {
+          w = makeWorker();
+        } catch (e) {
+          failed = true;
+          return finish(new WorkersUnavailableError(`cannot start a hashing worker: ${e instanceof Error ? e.message : String(e)}`));
+        }
         workers.push(w);
         w.onmessage = (ev: MessageEvent<{ id: number; bytes?: number; digest?: string; error?: string }>) => {
           const m = ev.data;
@@ -64,7 +78,8 @@ export function workerDigester(makeWorker: () => Worker, size: number): Digester
         w.onerror = (ev: ErrorEvent) => {
           if (failed) return;
           failed = true;
-          finish(new ModelSigningError('INTERNAL', `a hashing worker failed: ${ev.message || 'unknown error'}`));
+          // A worker that fails outside a job (its script refused or broken) is not a verdict about the model.
+          finish(new WorkersUnavailableError(`a hashing worker failed: ${ev.message || 'unknown error'}`));
         };
         feed(w);
       }

@@ -2,7 +2,7 @@
  * `model-signing/browser`: verify OMS model signatures in a web page, with nothing installed and nothing
  * uploaded. An ESM bundle without Node built-ins; hashing runs in Web Workers (hash-wasm).
  */
-import { workerDigester, inThreadDigester, type Digester } from './hash-model.js';
+import { WorkersUnavailableError, workerDigester, inThreadDigester, type Digester } from './hash-model.js';
 import { verify as verifyWith, type BrowserVerifyOptions } from './verify.js';
 import type { VerificationResult } from '../verify-model.js';
 
@@ -13,7 +13,7 @@ export type { SignerInfo } from '../verifiers/types.js';
 export type { HashProgress } from '../hashing/types.js';
 export { modelFromEntries, modelFromFileList, modelFromHandle, type BrowserModel, type ModelEntry, type ModelInput } from './model.js';
 export { readSignature, browserTrustedRoot, type BrowserVerifyOptions, type SignatureInput, type VerifyMethod } from './verify.js';
-export { hashModel, inThreadDigester, workerDigester, type Digester } from './hash-model.js';
+export { hashModel, inThreadDigester, workerDigester, WorkersUnavailableError, type Digester } from './hash-model.js';
 
 /** The hashing worker's code, put in by the build (a Blob URL works from file:// pages and any host). */
 declare const __HASH_WORKER_SOURCE__: string;
@@ -43,7 +43,7 @@ export function defaultDigester(workers?: number): Digester {
       return out;
     } catch (e) {
       // A Content-Security-Policy may forbid blob: workers: hash here instead.
-      if (e instanceof Error && /worker/i.test(e.message) && /failed/i.test(e.message)) return inThread(jobs, onBytes);
+      if (e instanceof WorkersUnavailableError) return inThread(jobs, onBytes);
       throw e;
     }
   };

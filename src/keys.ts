@@ -122,10 +122,9 @@ export function loadPublicKey(path: string): KeyObject {
   return publicKeyFromPem(readKeyFile(path, 'public key'), path);
 }
 
-/** The same from PEM text (the browser build has no files); `where` names its origin in errors. */
-export function publicKeyFromPem(text: string, where: string): KeyObject {
+/** The same from PEM text (the browser build has no files); `path` names its origin in errors. */
+export function publicKeyFromPem(text: string, path: string): KeyObject {
   const what = 'public key';
-  const path = where;
   const blocks = pemBlocks(text);
   const block = blocks.find((b) => b.label === 'PUBLIC KEY' || b.label === 'CERTIFICATE');
   if (!block) {

@@ -197,3 +197,12 @@ test('where a page forbids workers, hashing falls back to the page thread with t
   }
   assert.deepEqual(expected.map((r) => r.name), ['w.bin:0:1000000', 'w.bin:1000000:2000000', 'w.bin:2000000:3000000']);
 });
+
+test('the package exports the browser build as model-signing/browser (ESM, no Node built-ins)', async () => {
+  const lib = await import('model-signing/browser');
+  for (const name of ['verify', 'modelFromFileList', 'modelFromHandle', 'modelFromEntries', 'readSignature', 'VerificationMismatchError', 'ModelSigningError']) {
+    assert.equal(typeof lib[name], 'function', name);
+  }
+  const bundle = fs.readFileSync(new URL('../dist/browser/index.js', import.meta.url), 'utf8');
+  assert.doesNotMatch(bundle, /\bfrom\s*["']node:|\brequire\(["'](node:)?(fs|path|crypto|os|tls|util|worker_threads|child_process)["']\)/);
+});

@@ -55,7 +55,7 @@ for (const [name, opts, signer] of VECTORS) {
     assert.ok(r.details['Signed by'].includes(signer), r.details['Signed by']);
     if (opts.method === 'sigstore') {
       assert.equal(r.details['OIDC issuer'], 'https://sigstore.verify.ibm.com/oauth2');
-      assert.match(r.details['Signed at'], /^20\d\d-\d\d-\d\dT/);
+      assert.match(r.details['Signed at'], /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ \(transparency log\)/);
     }
     assert.equal(r.hashing, 'workers');
     onlyLocalRequests(r);

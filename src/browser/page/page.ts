@@ -113,12 +113,17 @@ function details(rows: Array<[string, string | undefined]>): HTMLDListElement {
   return dl;
 }
 
+/** When it was signed, from the (now verified) Sigstore evidence: the log's time and the timestamp authority's. */
 function signedWhen(bundle: Record<string, unknown>, method: VerifyMethod): string {
   if (method !== 'sigstore') return 'not recorded (key and certificate signatures carry no trusted time)';
   const d = describeSigstoreBundle(bundle);
-  const times = [...d.tlogEntries.flatMap((t) => (t.integratedTime ? [t.integratedTime] : [])), ...d.timestamps];
-  if (times.length === 0) return d.certificateNotBefore ? `certificate issued ${d.certificateNotBefore.toISOString()}` : 'unknown';
-  return times.map((t) => t.toISOString()).join(', ');
+  const when = (t: Date): string => t.toISOString().replace('.000Z', 'Z');
+  const times = [
+    ...d.tlogEntries.flatMap((t) => (t.integratedTime ? [`${when(t.integratedTime)} (transparency log)`] : [])),
+    ...d.timestamps.map((t) => `${when(t)} (timestamp authority)`),
+  ];
+  if (times.length === 0) return d.certificateNotBefore ? `${when(d.certificateNotBefore)} (certificate issued)` : 'unknown';
+  return times.join(', ');
 }
 
 function renderReport(r: VerificationReport, bundle: Record<string, unknown>, method: VerifyMethod): void {
@@ -130,7 +135,6 @@ function renderReport(r: VerificationReport, bundle: Record<string, unknown>, me
     details([
       ['Signed by', r.signer.identity ?? r.signer.description],
       ['OIDC issuer', r.signer.issuer],
-      ['Signer', r.signer.identity ? r.signer.description : undefined],
       ['Method', r.signer.method],
       ['Signed at', signedWhen(bundle, method)],
       ['Model name (signed)', r.modelName],

@@ -192,6 +192,7 @@ export async function verifyBrowserModel(
     serialization: expected.serialization,
     rootDigest: expected.rootDigest,
     resourceCount: expected.resources.length,
+    resources: expected.resources,
     ...diff,
     warnings,
     signer: verified.signer,

@@ -53,6 +53,11 @@ function bundleCertificates(vm: Record<string, unknown>): X509Certificate[] {
   });
 }
 
+/** "N certificate(s) from 'a.pem', 'b.pem': 'CN=x', 'CN=y'", for the "does not chain" message. */
+function givenAnchors(anchors: X509Certificate[], names: string[]): string {
+  return `${anchors.length} certificate(s) from ${names.map((p) => `'${p}'`).join(', ')}: ${anchors.map((a) => `'${oneLineName(a.subject)}'`).join(', ')}`;
+}
+
 export class CertificateVerifier implements Verifier {
   private constructor(
     private readonly anchors: X509Certificate[],
@@ -73,7 +78,7 @@ export class CertificateVerifier implements Verifier {
     for (const a of anchors) o.onFingerprint?.(fingerprintLine('init', a));
     const source =
       chainPaths.length > 0
-        ? `${anchors.length} certificate(s) from ${chainPaths.map((p) => `'${p}'`).join(', ')}: ${anchors.map((a) => `'${oneLineName(a.subject)}'`).join(', ')}`
+        ? givenAnchors(anchors, chainPaths)
         : `Node's bundled Mozilla root store (${anchors.length} public roots; give your CA with --certificate-chain)`;
     return new CertificateVerifier(anchors, o, source);
   }
@@ -82,7 +87,7 @@ export class CertificateVerifier implements Verifier {
   static fromPem(pemTexts: string[], names: string[], o: CertificateVerifierOptions = {}): CertificateVerifier {
     const anchors = pemTexts.flatMap((t, i) => certificatesFromPem(t, names[i] ?? `#${i + 1}`, 'certificate chain'));
     for (const a of anchors) o.onFingerprint?.(fingerprintLine('init', a));
-    return new CertificateVerifier(anchors, o);
+    return new CertificateVerifier(anchors, o, givenAnchors(anchors, pemTexts.map((_, i) => names[i] ?? `#${i + 1}`)));
   }
 
   async verify(bundle: Record<string, unknown>): Promise<VerifiedPayload> {

@@ -17,27 +17,9 @@ export async function nodeVerify(modelPath, sigPath, o) {
   }
 }
 
-/** What both front ends must agree on. */
+/** What both front ends must agree on: everything (a field the Node report gains must appear in the browser's). */
 export function outcome(r) {
-  const rep = r.report;
-  return {
-    ok: r.ok,
-    code: r.code ?? null,
-    // Messages name the input: a file path in Node, a caller-given label in the browser.
-    message: r.message ?? null,
-    report: rep
-      ? {
-          ok: rep.ok,
-          extraFiles: rep.extraFiles,
-          missingFiles: rep.missingFiles,
-          mismatches: rep.mismatches,
-          signer: rep.signer,
-          warnings: rep.warnings,
-          rootDigest: rep.rootDigest,
-          resourceCount: rep.resourceCount,
-        }
-      : null,
-  };
+  return { ok: r.ok, code: r.code ?? null, message: r.message ?? null, report: r.report ?? null };
 }
 
 export async function bothVerify(modelPath, sigPath, o) {

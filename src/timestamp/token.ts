@@ -4,7 +4,7 @@
  * message digest and the CMS signature; what it leaves out (status, nonce, the certificates the
  * TSA embedded, finding the signer's certificate) is read here from its ASN.1 tree.
  */
-import { X509Certificate as NodeX509, createPublicKey } from 'node:crypto';
+import { X509Certificate as NodeX509 } from 'node:crypto';
 import { RFC3161Timestamp, X509Certificate as CoreX509, type ASN1Obj } from '@sigstore/core';
 import { errorMessage } from '../errors.js';
 import { unsignedBytes } from './request.js';
@@ -113,7 +113,7 @@ function issuerContents(c: NodeX509): Buffer | undefined {
  * sigstore-js.
  */
 export function checkTokenSignature(ts: ParsedTimestamp, data: Buffer, signer: NodeX509): void {
-  const key = createPublicKey(signer.publicKey.export({ type: 'spki', format: 'der' }) as Buffer);
+  const key = signer.publicKey;
   if (key.asymmetricKeyType !== 'ec') {
     throw new TimestampProblem(`the TSA key is ${key.asymmetricKeyType ?? 'of an unknown type'}; only ECDSA timestamp authorities are supported`, 'signature');
   }

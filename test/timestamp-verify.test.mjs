@@ -155,3 +155,25 @@ test('a TSA certificate must carry extended key usage timeStamping to end a time
   const tsaRoot = new X509Certificate(readFileSync(tsa.caCert));
   assert.equal((await validateCertificatePath(tsaLeaf, [], [tsaRoot], new Date(), 'timeStamping')).path.length, 2);
 });
+
+test('RSA timestamp authorities verify too; a changed token signature fails for RSA and ECDSA', async (t) => {
+  const rsa = await startTsa({ pki, name: 'RSA TSA', keyType: 'rsa' });
+  t.after(() => rsa.close());
+  for (const [authority, chain] of [[rsa, rsa.caCert], [tsa, tsa.caCert]]) {
+    const { m, sig } = model(t);
+    const b = await signCert(m, sig, { tsaUrls: [authority.url] });
+    const later = new Date(Date.now() + 3 * YEAR);
+    const r = await verifyCert(m, sig, { now: later, tsaCertificateChain: [chain] });
+    assert.equal(r.signer.timestamps[0].authority, authority === rsa ? 'CN=RSA TSA' : 'CN=Test TSA');
+    // The TSA's signature value ends the token: change its last byte.
+    const entry = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
+    const der = Buffer.from(entry.signedTimestamp, 'base64');
+    der[der.length - 1] ^= 0x01;
+    entry.signedTimestamp = der.toString('base64');
+    writeFileSync(sig, JSON.stringify(b));
+    await assert.rejects(verifyCert(m, sig, { tsaCertificateChain: [chain] }), {
+      code: 'SIGNATURE',
+      message: /^timestamp #1: the timestamp's signature does not verify with the TSA certificate's key/,
+    });
+  }
+});

@@ -4,7 +4,7 @@
  * message digest and the CMS signature; what it leaves out (status, nonce, the certificates the
  * TSA embedded, finding the signer's certificate) is read here from its ASN.1 tree.
  */
-import { X509Certificate as NodeX509 } from 'node:crypto';
+import { X509Certificate as NodeX509, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { RFC3161Timestamp, X509Certificate as CoreX509, type ASN1Obj } from '@sigstore/core';
 import { errorMessage } from '../errors.js';
 import { unsignedBytes } from './request.js';
@@ -109,22 +109,42 @@ function issuerContents(c: NodeX509): Buffer | undefined {
 
 /**
  * The token is over `data` (message imprint) and was signed by `signer`'s key (signed attributes,
- * message digest, CMS signature): @sigstore/core's checks. Only ECDSA TSAs are supported, as in
- * sigstore-js.
+ * message digest, CMS signature). ECDSA TSAs (Sigstore's, most cloud ones) are checked by
+ * @sigstore/core; it maps only ECDSA signature algorithms, so RSA PKCS #1 v1.5 TSAs (common in
+ * corporate PKIs) get the same three checks here, on the same parsed tree.
  */
 export function checkTokenSignature(ts: ParsedTimestamp, data: Buffer, signer: NodeX509): void {
   const key = signer.publicKey;
-  if (key.asymmetricKeyType !== 'ec') {
-    throw new TimestampProblem(`the TSA key is ${key.asymmetricKeyType ?? 'of an unknown type'}; only ECDSA timestamp authorities are supported`, 'signature');
-  }
   try {
     ts.token.tstInfo.verify(data);
   } catch (e) {
     throw new TimestampProblem(`the timestamp is over other bytes than this signature (${errorMessage(e)})`, 'imprint');
   }
   try {
-    ts.token.verify(data, key);
+    if (key.asymmetricKeyType === 'ec') ts.token.verify(data, key);
+    else if (key.asymmetricKeyType === 'rsa') verifyRsaSignerInfo(ts, key);
+    else throw new Error(`${key.asymmetricKeyType ?? 'unknown'} keys are not supported (ECDSA and RSA are)`);
   } catch (e) {
     throw new TimestampProblem(`the timestamp's signature does not verify with the TSA certificate's key (${errorMessage(e)})`, 'signature');
   }
+}
+
+const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
+const OID_RSA_PSS = '1.2.840.113549.1.1.10';
+
+/** RFC 5652 5.4: digest of the TSTInfo in the signed attributes, PKCS #1 v1.5 signature over them (as a SET). */
+function verifyRsaSignerInfo(ts: ParsedTimestamp, key: KeyObject): void {
+  const sd = signedData(ts.token.root);
+  const signerInfo = sd?.subs[sd.subs.length - 1]?.subs[0];
+  const attrs = signerInfo?.subs.find((x) => x.tag.isContextSpecific(0));
+  if (!signerInfo || !attrs) throw new Error('the SignerInfo has no signed attributes');
+  const hash = ts.token.signerDigestAlgorithm;
+  if (!hash) throw new Error('unsupported digest algorithm');
+  const sigAlg = signerInfo.subs[4]?.subs[0]?.toOID();
+  if (sigAlg === OID_RSA_PSS) throw new Error('RSASSA-PSS is not supported');
+  const md = attrs.subs.find((a) => a.subs[0]?.tag.isOID() && a.subs[0].toOID() === OID_MESSAGE_DIGEST)?.subs[1]?.subs[0]?.value;
+  if (!md || !md.equals(createHash(hash).update(ts.token.tstInfo.raw).digest())) throw new Error('signed data does not match tstInfo');
+  const der = attrs.toDER();
+  der[0] = 0x31; // the signature covers the attributes encoded as a SET, not as [0]
+  if (!cryptoVerify(hash, der, key, ts.token.signatureValue)) throw new Error('signature verification failed');
 }

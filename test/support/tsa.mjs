@@ -26,12 +26,12 @@ const TSA_EXT = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digita
 
 /**
  * Starts a TSA. `pki`: a TestPki to create keys in (one is made if absent); `tsaStart`/`tsaEnd`:
- * validity of the TSA's own certificate (Date); `name`: its CN.
+ * validity of the TSA's own certificate (Date); `name`: its CN; `keyType`: a TestPki key type.
  */
-export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStart, tsaEnd } = {}) {
+export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStart, tsaEnd, keyType = 'p256' } = {}) {
   const caName = `${name} Root`;
   const ca = pki.identity(`${slug(name)}-ca`, { cn: caName, ca: true });
-  const tsaKey = pki.key(`${slug(name)}-tsa`);
+  const tsaKey = pki.key(`${slug(name)}-tsa`, keyType);
   const tsaCert = pki.cert(`${slug(name)}-tsa`, {
     key: tsaKey,
     cn: name,

@@ -177,3 +177,16 @@ test('RSA timestamp authorities verify too; a changed token signature fails for 
     });
   }
 });
+
+test('a TSA answer embedding more than 10 certificates is refused (each would be a path candidate)', async (t) => {
+  const pem = readFileSync(ca.cert, 'utf8');
+  const many = pki.file('many-certs.pem');
+  writeFileSync(many, pem.repeat(11));
+  const noisy = await startTsa({ pki, name: 'Noisy TSA', extraCerts: many });
+  t.after(() => noisy.close());
+  const { m, sig } = model(t);
+  await assert.rejects(signCert(m, sig, { tsaUrls: [noisy.url] }), {
+    code: 'SIGNING',
+    message: /^timestamp authority http:\/\/127\.0\.0\.1:\d+ gave an unusable answer: malformed timestamp token \(it embeds 12 certificates; at most 10/,
+  });
+});

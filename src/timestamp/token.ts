@@ -7,6 +7,7 @@
 import { X509Certificate as NodeX509, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { RFC3161Timestamp, X509Certificate as CoreX509, type ASN1Obj } from '@sigstore/core';
 import { errorMessage } from '../errors.js';
+import { MAX_BUNDLE_CERTIFICATES } from '../certificates.js';
 import { unsignedBytes } from './request.js';
 
 /** A problem with a timestamp; callers add who answered it and turn it into a ModelSigningError. */
@@ -45,6 +46,10 @@ function embeddedCertificates(root: ASN1Obj): NodeX509[] {
   // SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos.
   const certs = sd?.subs.find((s, i) => i > 2 && s.tag.isContextSpecific(0));
   const out: NodeX509[] = [];
+  // Each one may become a path candidate: bounded like the certificates of a bundle.
+  if ((certs?.subs.length ?? 0) > MAX_BUNDLE_CERTIFICATES) {
+    throw new Error(`it embeds ${certs!.subs.length} certificates; at most ${MAX_BUNDLE_CERTIFICATES} are accepted`);
+  }
   for (const c of certs?.subs ?? []) {
     if (!c.tag.isUniversal() || c.tag.number !== 0x10) continue; // other CertificateChoices (attribute certs)
     try {
@@ -88,8 +93,15 @@ export function parseTimestamp(der: Buffer): ParsedTimestamp {
 
 /** The certificate (among `candidates`) the token names as its signer by issuer and serial number. */
 export function findSigner(ts: ParsedTimestamp, candidates: NodeX509[]): NodeX509 | undefined {
-  const serial = unsignedBytes(ts.token.signerSerialNumber).toString('hex').toUpperCase();
-  const issuer = ts.token.signerIssuer;
+  let serial: string;
+  let issuer: Buffer;
+  try {
+    serial = unsignedBytes(ts.token.signerSerialNumber).toString('hex').toUpperCase();
+    issuer = ts.token.signerIssuer;
+    if (!Buffer.isBuffer(issuer)) throw new Error('no issuer');
+  } catch {
+    throw new TimestampProblem('its SignerInfo does not name the TSA certificate by issuer and serial number (the only form supported)', 'malformed');
+  }
   return candidates.find((c) => {
     if (unsignedBytes(Buffer.from(c.serialNumber, 'hex')).toString('hex').toUpperCase() !== serial) return false;
     // Compare the issuer Name DER contents exactly, as the token carries them.

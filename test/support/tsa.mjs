@@ -26,9 +26,10 @@ const TSA_EXT = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digita
 
 /**
  * Starts a TSA. `pki`: a TestPki to create keys in (one is made if absent); `tsaStart`/`tsaEnd`:
- * validity of the TSA's own certificate (Date); `name`: its CN; `keyType`: a TestPki key type.
+ * validity of the TSA's own certificate (Date); `name`: its CN; `keyType`: a TestPki key type;
+ * `extraCerts`: a PEM file of more certificates to put in every answer.
  */
-export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStart, tsaEnd, keyType = 'p256' } = {}) {
+export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStart, tsaEnd, keyType = 'p256', extraCerts } = {}) {
   const caName = `${name} Root`;
   const ca = pki.identity(`${slug(name)}-ca`, { cn: caName, ca: true });
   const tsaKey = pki.key(`${slug(name)}-tsa`, keyType);
@@ -61,6 +62,7 @@ export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStar
       'tsa_name = yes',
       'ess_cert_id_chain = no',
       'ess_cert_id_alg = sha256',
+      ...(extraCerts ? [`certs = ${extraCerts}`] : []),
       '',
     ].join('\n'),
   );

@@ -190,3 +190,35 @@ test('a TSA answer embedding more than 10 certificates is refused (each would be
     message: /^timestamp authority http:\/\/127\.0\.0\.1:\d+ gave an unusable answer: malformed timestamp token \(it embeds 12 certificates; at most 10/,
   });
 });
+
+test('interop: sigstore-js (@sigstore/verify) verifies our timestamped key bundle and needs its timestamp', async (t) => {
+  const { bundleFromJSON } = await import('@sigstore/bundle');
+  const { TrustedRoot } = await import('@sigstore/protobuf-specs');
+  const { Verifier, toSignedEntity, toTrustMaterial } = await import('@sigstore/verify');
+  const { derB64 } = await import('./support/crypto-pki.mjs');
+  const { createPrivateKey, createPublicKey } = await import('node:crypto');
+  const { m, sig } = model(t);
+  // P-256: sigstore-js checks ECDSA with SHA-256, the hash model signing uses for this curve.
+  await new signing.Config().useEllipticKeySigner({ privateKey: signer.key, tsaUrls: [tsa.url] }).sign(m, sig);
+  const json = JSON.parse(readFileSync(sig, 'utf8'));
+  const root = TrustedRoot.fromJSON({
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [],
+    certificateAuthorities: [],
+    ctlogs: [],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'test', commonName: 'Test TSA' },
+        certChain: { certificates: [{ rawBytes: derB64(tsa.tsaCert) }, { rawBytes: derB64(tsa.caCert) }] },
+        validFor: { start: '2000-01-01T00:00:00Z' },
+      },
+    ],
+  });
+  const spki = createPublicKey(createPrivateKey(readFileSync(signer.key))).export({ type: 'spki', format: 'der' });
+  const material = toTrustMaterial(root, { [json.verificationMaterial.publicKey.hint]: { rawBytes: spki } });
+  const verifier = new Verifier(material, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 });
+  verifier.verify(toSignedEntity(bundleFromJSON(json)));
+  const bare = structuredClone(json);
+  delete bare.verificationMaterial.timestampVerificationData;
+  assert.throws(() => verifier.verify(toSignedEntity(bundleFromJSON(bare))), /expected 1 timestamps, got 0/);
+});

@@ -140,10 +140,10 @@ function checkPathLengths(path: Pkijs.Certificate[], nodes: X509Certificate[]): 
   }
 }
 
-function checkLeafCriticalExtensions(leaf: Pkijs.Certificate, node: X509Certificate, role: string): void {
+function checkLeafCriticalExtensions(leaf: Pkijs.Certificate, node: X509Certificate): void {
   for (const ext of leaf.extensions ?? []) {
     if (ext.critical && ext.parsedValue === undefined) {
-      throw new ModelSigningError('TRUST', `the ${role} ${label(node)} has an unrecognised critical extension ${ext.extnID}`);
+      throw new ModelSigningError('TRUST', `the signing certificate ${label(node)} has an unrecognised critical extension ${ext.extnID}`);
     }
   }
 }
@@ -218,7 +218,7 @@ export async function validateCertificatePath(
     return n;
   });
   checkPathLengths(path, nodes);
-  checkLeafCriticalExtensions(leafPki, leaf, role);
+  checkLeafCriticalExtensions(leafPki, leaf);
   if (purpose === 'timeStamping') checkTimeStampingUsage(leafPki, leaf);
   else checkSigningUsage(leafPki, leaf);
   return { path: nodes };

@@ -222,3 +222,32 @@ test('interop: sigstore-js (@sigstore/verify) verifies our timestamped key bundl
   delete bare.verificationMaterial.timestampVerificationData;
   assert.throws(() => verifier.verify(toSignedEntity(bundleFromJSON(bare))), /expected 1 timestamps, got 0/);
 });
+
+test('mutated timestamp tokens fail with a coded error, never a crash', async (t) => {
+  const { m, sig } = model(t);
+  const b = await signCert(m, sig);
+  const entry = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
+  const good = Buffer.from(entry.signedTimestamp, 'base64');
+  // A fixed seed: the same mutations on every run.
+  let seed = 12345;
+  const rand = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const codes = new Set();
+  for (let i = 0; i < 150; i++) {
+    const der = Buffer.from(good);
+    const kind = i % 3;
+    if (kind === 0) der[rand(der.length)] ^= 1 << rand(8);
+    else if (kind === 1) der[rand(der.length)] = rand(256);
+    const bytes = kind === 2 ? der.subarray(0, rand(der.length)) : der;
+    entry.signedTimestamp = bytes.toString('base64');
+    writeFileSync(sig, JSON.stringify(b));
+    try {
+      await verifyCert(m, sig, { tsaCertificateChain: [tsa.caCert] });
+      // A flipped bit in an unsigned part (e.g. the status text or an unused field) may still verify.
+    } catch (e) {
+      assert.ok(['BUNDLE', 'SIGNATURE', 'TRUST'].includes(e.code), `mutation ${i}: ${e.code} ${e.message}`);
+      assert.ok(!/\n/.test(e.message), `mutation ${i}: one line`);
+      codes.add(e.code);
+    }
+  }
+  assert.ok(codes.has('BUNDLE') && codes.has('SIGNATURE'), [...codes].join(','));
+});

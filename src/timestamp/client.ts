@@ -98,8 +98,8 @@ export async function requestTimestamp(url: string, data: Buffer, o: { timeoutMs
   try {
     checkResponse(der, data, req.nonce);
   } catch (e) {
-    if (e instanceof TimestampProblem) throw failed(url, `gave an unusable answer: ${e.message}`);
-    throw e;
+    // Anything else a hostile answer could provoke is still a one-line answer problem, not a crash.
+    throw failed(url, `gave an unusable answer: ${e instanceof TimestampProblem ? e.message : oneLine(errorMessage(e), 200)}`);
   }
   return der;
 }

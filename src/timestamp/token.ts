@@ -126,7 +126,12 @@ function issuerContents(c: NodeX509): Buffer | undefined {
  * corporate PKIs) get the same three checks here, on the same parsed tree.
  */
 export function checkTokenSignature(ts: ParsedTimestamp, data: Buffer, signer: NodeX509): void {
-  const key = signer.publicKey;
+  let key: KeyObject;
+  try {
+    key = signer.publicKey;
+  } catch (e) {
+    throw new TimestampProblem(`the TSA certificate's public key is unreadable (${errorMessage(e)})`, 'signer');
+  }
   try {
     ts.token.tstInfo.verify(data);
   } catch (e) {

@@ -6,7 +6,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { loadCertificates, oneLineName, validateCertificatePath } from '../certificates.js';
-import { ModelSigningError } from '../errors.js';
+import { ModelSigningError, errorMessage } from '../errors.js';
 import { decodeBase64 } from '../verifiers/envelope.js';
 import { TimestampProblem, checkTokenSignature, findSigner, parseTimestamp, statusName } from './token.js';
 
@@ -97,8 +97,7 @@ export async function verifyTimestamps(
         const others = ts.embedded.filter((c) => c !== signer);
         await validateCertificatePath(signer, others, tsaAnchors, ts.time, 'timeStamping');
       } catch (e) {
-        if (!(e instanceof ModelSigningError)) throw e;
-        throw new TimestampProblem(`untrusted timestamp authority: ${e.message} (trusted TSA certificates: --tsa-certificate-chain)`, 'signer');
+        throw new TimestampProblem(`untrusted timestamp authority: ${errorMessage(e)} (trusted TSA certificates: --tsa-certificate-chain)`, 'signer');
       }
       out.push({ time: ts.time, authority: oneLineName(signer.subject) });
     } catch (e) {

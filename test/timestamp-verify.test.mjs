@@ -251,3 +251,15 @@ test('mutated timestamp tokens fail with a coded error, never a crash', async (t
   }
   assert.ok(codes.has('BUNDLE') && codes.has('SIGNATURE'), [...codes].join(','));
 });
+
+test('a TSA that never answers fails signing after the timeout, naming it', async (t) => {
+  const { m, sig } = model(t);
+  const cfg = new signing.Config().useCertificateSigner({
+    privateKey: signer.key,
+    signingCertificate: signer.cert,
+    tsaUrls: [`${tsa.url}/hang`],
+    tsaTimeoutMs: 500,
+  });
+  await assert.rejects(cfg.sign(m, sig), { code: 'SIGNING', message: /^timestamp authority http:\/\/127\.0\.0\.1:\d+\/hang did not answer within 0.5 s$/ });
+  assert.throws(() => readFileSync(sig), { code: 'ENOENT' });
+});

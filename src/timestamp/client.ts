@@ -80,7 +80,7 @@ export async function requestTimestamp(url: string, data: Buffer, o: { timeoutMs
     });
   } catch (e) {
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
-      throw new ModelSigningError('SIGNING', `timestamp authority ${url} did not answer within ${Math.round((o.timeoutMs ?? DEFAULT_TSA_TIMEOUT_MS) / 1000)} s`);
+      throw new ModelSigningError('SIGNING', `timestamp authority ${url} did not answer within ${(o.timeoutMs ?? DEFAULT_TSA_TIMEOUT_MS) / 1000} s`);
     }
     throw new ModelSigningError('SIGNING', `cannot reach timestamp authority ${url}: ${networkReason(e)}`, { cause: e });
   }

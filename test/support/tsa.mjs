@@ -1,6 +1,7 @@
 // A real RFC 3161 timestamp authority on 127.0.0.1: `openssl ts -reply` behind a small HTTP
 // handler, with its own CA (EC P-256). Paths select misbehaviour for the bad-input tests:
 //   /            a correct answer
+//   /hang        no answer at all
 //   /http-500    HTTP 500
 //   /not-der     200 with text
 //   /mods        status grantedWithMods (patched into a real answer)
@@ -85,6 +86,8 @@ export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStar
       try {
         let body;
         switch (req.url) {
+          case '/hang':
+            return; // never answers (the client's timeout must end the wait)
           case '/http-500':
             res.writeHead(500, 'Internal Server Error');
             return res.end('broken');
@@ -122,6 +125,11 @@ export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStar
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
+  const sockets = new Set();
+  server.on('connection', (c) => {
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+  });
   return {
     url,
     dir,
@@ -131,7 +139,11 @@ export async function startTsa({ pki = new TestPki(), name = 'Test TSA', tsaStar
     /** The TSA's own certificate (PEM file). */
     tsaCert,
     requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        for (const c of sockets) c.destroy(); // a /hang request would keep the server open
+        server.close(resolve);
+      }),
   };
 }
 

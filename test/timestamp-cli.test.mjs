@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -67,9 +68,17 @@ test('sign certificate --tsa-url stores the timestamp where Sigstore bundles kee
   assert.deepEqual(Object.keys(vm.timestampVerificationData), ['rfc3161Timestamps']);
   assert.equal(vm.timestampVerificationData.rfc3161Timestamps.length, 1);
   assert.deepEqual(Object.keys(vm.timestampVerificationData.rfc3161Timestamps[0]), ['signedTimestamp']);
-  // The request: DER timestamp query with the right content type.
+  // The request: a DER timestamp query over SHA-256 of the DSSE signature, with a nonce and certReq.
   const last = tsa.requests.at(-1);
   assert.equal(last.contentType, 'application/timestamp-query');
+  const pkijs = await import('pkijs');
+  const q = pkijs.TimeStampReq.fromBER(new Uint8Array(last.query));
+  assert.equal(q.certReq, true);
+  const nonceLength = q.nonce?.valueBlock.valueHexView.length ?? 0;
+  assert.ok(nonceLength >= 1 && nonceLength <= 9, `a random 64-bit nonce (${nonceLength} bytes)`);
+  assert.equal(q.messageImprint.hashAlgorithm.algorithmId, '2.16.840.1.101.3.4.2.1');
+  const sigBytes = Buffer.from(b.dsseEnvelope.signatures[0].sig, 'base64');
+  assert.equal(Buffer.from(q.messageImprint.hashedMessage.valueBlock.valueHexView).toString('hex'), createHash('sha256').update(sigBytes).digest('hex'));
   // The same field, through the protobuf-specs Bundle message (what sigstore-go and sigstore-js read).
   const { Bundle } = await import('@sigstore/protobuf-specs');
   const viaProto = Bundle.toJSON(Bundle.fromJSON(b));

@@ -15,7 +15,6 @@ import { statementToManifest, type ExpectedManifest } from '../statement.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { isoDate, printJson, resourcesJson, serializationJson } from './json-output.js';
 import type { BundleJSON } from '../signers/types.js';
-import { describeBundleTimestamps } from '../timestamp/verify.js';
 
 export const NOT_VERIFIED = 'NOT VERIFIED: this only shows what the signature claims';
 
@@ -83,12 +82,6 @@ function describeSigstore(bundle: BundleJSON, vm: Json): Json {
   return out;
 }
 
-/** Key and certificate bundles: RFC 3161 timestamps, when there are any (`--tsa-url`). */
-function rfc3161Timestamps(vm: Json): Json {
-  const t = describeBundleTimestamps(vm);
-  return t.length > 0 ? { timestamps: t } : {};
-}
-
 function statementSummary(m: ExpectedManifest): Json {
   const files = new Set(m.resources.map((r) => (m.serialization.method === 'shards' ? r.name.replace(/:\d+:\d+$/, '') : r.name)));
   return {
@@ -119,10 +112,10 @@ export function inspectBundle(bundle: BundleJSON): InspectInfo {
   let signer: Json = {};
   if (vm['publicKey'] !== undefined) {
     method = 'key';
-    signer = { ...describeKey(vm), ...rfc3161Timestamps(vm) };
+    signer = describeKey(vm);
   } else if (vm['x509CertificateChain'] !== undefined) {
     method = 'certificate';
-    signer = { ...describeCertificateChain(vm), ...rfc3161Timestamps(vm) };
+    signer = describeCertificateChain(vm);
   } else if (vm['certificate'] !== undefined) {
     method = 'sigstore';
     signer = describeSigstore(bundle, vm);

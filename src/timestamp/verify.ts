@@ -136,24 +136,8 @@ export async function checkBundleTimestamps(
   return verified;
 }
 
-/** For SignerInfo: ISO times and TSA names. */
-export function describeTimestamps(ts: VerifiedTimestamp[]): Array<{ time: string; authority: string }> {
-  return ts.map((t) => ({ time: t.time.toISOString(), authority: t.authority }));
+/** For SignerInfo: the `--json` timestamp shape (kind, ISO time) with the TSA's name. */
+export function describeTimestamps(ts: VerifiedTimestamp[]): Array<{ kind: 'rfc3161'; time: string; authority: string }> {
+  return ts.map((t) => ({ kind: 'rfc3161', time: t.time.toISOString(), authority: t.authority }));
 }
 
-/** For inspect: what each timestamp claims (time, TSA), NOT verified; damaged ones say so. */
-export function describeBundleTimestamps(vm: Record<string, unknown>): Array<Record<string, string>> {
-  const tvd = vm['timestampVerificationData'];
-  const list = isObject(tvd) ? tvd['rfc3161Timestamps'] : undefined;
-  if (!Array.isArray(list)) return [];
-  return list.slice(0, MAX_BUNDLE_TIMESTAMPS).map((t: unknown): Record<string, string> => {
-    try {
-      const ts = parseTimestamp(decodeBase64(isObject(t) ? t['signedTimestamp'] : undefined, 'signedTimestamp'));
-      if (ts.status !== 0) return { error: `status '${statusName(ts.status)}'` };
-      const signer = findSigner(ts, ts.embedded);
-      return { tsa_time: ts.time.toISOString(), ...(signer ? { tsa: oneLineName(signer.subject) } : {}) };
-    } catch (e) {
-      return { error: `unreadable timestamp: ${e instanceof Error ? e.message : String(e)}` };
-    }
-  });
-}

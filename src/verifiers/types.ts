@@ -8,7 +8,7 @@ export interface SignerInfo {
   identity?: string;
   issuer?: string;
   /** Key and certificate methods: the RFC 3161 timestamps that were verified (TSA time and name). */
-  timestamps?: Array<{ time: string; authority: string }>;
+  timestamps?: Array<{ kind: 'rfc3161'; time: string; authority: string }>;
 }
 
 export interface VerifiedPayload {

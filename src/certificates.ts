@@ -45,6 +45,11 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_EXT_KEY_USAGE = '2.5.29.37';
 const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+const OID_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
+
+/** What the end-entity certificate of a path is for: signing models, or stamping times (a TSA). */
+export type LeafPurpose = 'signing' | 'timeStamping';
+const ROLE: Record<LeafPurpose, string> = { signing: 'signing certificate', timeStamping: 'TSA certificate' };
 /** Bundle certificates beyond this are refused: each one widens pkijs's path search. */
 export const MAX_BUNDLE_CERTIFICATES = 10;
 /** pkijs searches issuers recursively without cycle detection; bound the work explicitly. */
@@ -109,6 +114,17 @@ function checkSigningUsage(leaf: Pkijs.Certificate, node: X509Certificate): void
   );
 }
 
+/** RFC 3161 2.3: the TSA's certificate has extended key usage timeStamping (and it is critical). */
+function checkTimeStampingUsage(leaf: Pkijs.Certificate, node: X509Certificate): void {
+  const ext = extension(leaf, OID_EXT_KEY_USAGE);
+  const eku = ext?.parsedValue as Pkijs.ExtKeyUsage | undefined;
+  if (ext?.critical && eku?.keyPurposes.includes(OID_TIME_STAMPING)) return;
+  throw new ModelSigningError(
+    'TRUST',
+    `the TSA certificate ${label(node)} is not a timestamping certificate (needs a critical ExtendedKeyUsage timeStamping)`,
+  );
+}
+
 /**
  * pkijs checks that each issuer is a CA with keyCertSign but not basicConstraints pathLen,
  * nor unrecognised critical extensions on the leaf; RFC 5280 (6.1.4 (m), 6.1.5) requires both.
@@ -154,9 +170,11 @@ export async function validateCertificatePath(
   intermediates: X509Certificate[],
   anchors: X509Certificate[],
   now: Date,
+  purpose: LeafPurpose = 'signing',
 ): Promise<ValidatedPath> {
   if (anchors.length === 0) throw new ModelSigningError('TRUST', 'no trust anchors were given');
-  checkValidityNow(leaf, 'signing certificate', now);
+  const role = ROLE[purpose];
+  checkValidityNow(leaf, role, now);
   const { pkijs, crypto: pkiCrypto } = await loadPkijs();
   const leafPki = toPkijs(pkijs, leaf);
   const byPki = new Map<Pkijs.Certificate, X509Certificate>([[leafPki, leaf]]);
@@ -195,7 +213,7 @@ export async function validateCertificatePath(
       throw new ModelSigningError('TRUST', `certificate chain validation failed: ${errorMessage(e)}`);
     }
     if (!result.result || !result.certificatePath) {
-      throw new ModelSigningError('TRUST', chainFailureMessage(leaf, result.resultMessage ?? 'unknown error', now));
+      throw new ModelSigningError('TRUST', chainFailureMessage(leaf, result.resultMessage ?? 'unknown error', now, role));
     }
     path = result.certificatePath;
   }
@@ -206,14 +224,15 @@ export async function validateCertificatePath(
   });
   checkPathLengths(path, nodes);
   checkLeafCriticalExtensions(leafPki, leaf);
-  checkSigningUsage(leafPki, leaf);
+  if (purpose === 'timeStamping') checkTimeStampingUsage(leafPki, leaf);
+  else checkSigningUsage(leafPki, leaf);
   return { path: nodes };
 }
 
-function chainFailureMessage(leaf: X509Certificate, why: string, now: Date): string {
+function chainFailureMessage(leaf: X509Certificate, why: string, now: Date, role: string): string {
   const subject = label(leaf);
   if (/No valid certificate paths found|Unable to find certificate path/.test(why)) {
-    return `the signing certificate ${subject} (issued by '${oneLineName(leaf.issuer)}') does not chain to a trusted certificate`;
+    return `the ${role} ${subject} (issued by '${oneLineName(leaf.issuer)}') does not chain to a trusted certificate`;
   }
   if (/not yet valid or expired/.test(why)) {
     return `certificate chain of ${subject} holds a certificate that is expired or not yet valid at ${now.toISOString()}`;

@@ -22,11 +22,13 @@ import {
   type Pkcs11CertificateSignerOptions,
   type Pkcs11SignerOptions,
 } from '../signers/pkcs11.js';
+import { checkTimestampOptions, withTimestamps, type TimestampOptions } from '../timestamp/signer.js';
 
 export type { Signer, BundleJSON } from '../signers/types.js';
 export type { Compat } from '../compat/reference.js';
 export type { SigstoreSignerOptions } from '../signers/sigstore.js';
 export type { Pkcs11SignerOptions, Pkcs11CertificateSignerOptions } from '../signers/pkcs11.js';
+export type { TimestampOptions } from '../timestamp/signer.js';
 
 export interface SigningResult {
   manifest: Manifest;
@@ -74,16 +76,21 @@ export class Config {
   private hashingConfig: hashing.Config | undefined;
   private compat: Compat = 'spec';
 
-  /** Sign with an EC private key (PEM; encrypted PKCS #8 needs `password`). */
-  useEllipticKeySigner(o: { privateKey: string; password?: string }): this {
+  /**
+   * Sign with an EC private key (PEM; encrypted PKCS #8 needs `password`). `tsaUrls` (here and for
+   * the other non-Sigstore methods): RFC 3161 timestamp authorities that must all stamp the signature.
+   */
+  useEllipticKeySigner(o: { privateKey: string; password?: string } & TimestampOptions): this {
     const s = EllipticKeySigner.fromFile(o);
-    return this.useSigner(s);
+    return this.useSigner(withTimestamps(s, o));
   }
 
   /** Sign with an EC key and its certificate; `certificateChain` files are appended leaf-first. */
-  useCertificateSigner(o: { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] }): this {
+  useCertificateSigner(
+    o: { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] } & TimestampOptions,
+  ): this {
     const s = CertificateSigner.fromFiles({ ...o, certificateChain: o.certificateChain ?? [] });
-    return this.useSigner(s);
+    return this.useSigner(withTimestamps(s, o));
   }
 
   /** Keyless signing with Sigstore (the default when no signer is chosen). */
@@ -92,13 +99,15 @@ export class Config {
     return this;
   }
 
-  usePkcs11Signer(o: Pkcs11SignerOptions): this {
-    this.signer = () => createPkcs11Signer(o);
+  usePkcs11Signer(o: Pkcs11SignerOptions & TimestampOptions): this {
+    checkTimestampOptions(o); // bad TSA URLs are reported now, like the other methods
+    this.signer = async () => withTimestamps(await createPkcs11Signer(o), o);
     return this;
   }
 
-  usePkcs11CertificateSigner(o: Pkcs11CertificateSignerOptions): this {
-    this.signer = () => createPkcs11CertificateSigner(o);
+  usePkcs11CertificateSigner(o: Pkcs11CertificateSignerOptions & TimestampOptions): this {
+    checkTimestampOptions(o);
+    this.signer = async () => withTimestamps(await createPkcs11CertificateSigner(o), o);
     return this;
   }
 

@@ -11,7 +11,8 @@ import { readBundleFile } from '../bundle.js';
 import type { Verifier } from '../verifiers/types.js';
 import type { HashProgress } from '../hashing/types.js';
 import { EllipticKeyVerifier } from '../verifiers/key.js';
-import { CertificateVerifier } from '../verifiers/certificate.js';
+import { CertificateVerifier, type CertificateVerifierOptions } from '../verifiers/certificate.js';
+import type { TimestampVerifierOptions } from '../timestamp/verify.js';
 import { createSigstoreVerifier, type SigstoreVerifierOptions } from '../verifiers/sigstore.js';
 import type { Pkcs11KeyVerifierOptions } from '../verifiers/pkcs11.js';
 import {
@@ -25,6 +26,8 @@ export { VerificationMismatchError } from '../verify-model.js';
 export type { VerificationReport, VerificationResult, Mismatch } from '../verify-model.js';
 export type { Verifier, VerifiedPayload, SignerInfo } from '../verifiers/types.js';
 export type { SigstoreVerifierOptions } from '../verifiers/sigstore.js';
+export type { CertificateVerifierOptions } from '../verifiers/certificate.js';
+export type { TimestampVerifierOptions } from '../timestamp/verify.js';
 
 export class Config {
   // A promise when the verifier needs I/O to be built (reading a public key from a PKCS #11 token).
@@ -32,14 +35,19 @@ export class Config {
   private ignoreUnsignedFiles = false;
   private overrides: VerifyHashingOverrides = {};
 
-  useEllipticKeyVerifier(o: { publicKey: string }): this {
-    return this.useVerifier(EllipticKeyVerifier.fromFile(o.publicKey));
+  /** `tsaCertificateChain` (here and for the other non-Sigstore methods): TSA certificates whose timestamps are trusted. */
+  useEllipticKeyVerifier(o: { publicKey: string } & TimestampVerifierOptions): this {
+    return this.useVerifier(EllipticKeyVerifier.fromFile(o.publicKey, o));
   }
 
-  /** `certificateChain`: PEM files of the trust anchors (none: Node's bundled root store). */
-  useCertificateVerifier(o: { certificateChain?: string[]; onFingerprint?: (line: string) => void } = {}): this {
-    const opts = o.onFingerprint ? { onFingerprint: o.onFingerprint } : {};
-    return this.useVerifier(CertificateVerifier.fromFiles(o.certificateChain ?? [], opts));
+  /**
+   * `certificateChain`: PEM files of the trust anchors (none: Node's bundled root store). With
+   * `tsaCertificateChain`, a bundle's trusted timestamps set the validation time (an expired
+   * certificate still verifies if it was valid when stamped); `now` sets it otherwise.
+   */
+  useCertificateVerifier(o: { certificateChain?: string[] } & CertificateVerifierOptions = {}): this {
+    const { certificateChain, ...opts } = o;
+    return this.useVerifier(CertificateVerifier.fromFiles(certificateChain ?? [], opts));
   }
 
   useSigstoreVerifier(o: SigstoreVerifierOptions): this {

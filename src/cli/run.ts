@@ -124,6 +124,7 @@ export async function runVerify(
     progress?.done();
     if (o.json) printJson(ctx, 'verify', { signature: o.signature, ...reportJson(report) }, report.ok ? undefined : new verifying.VerificationMismatchError(report));
     if (report.ok) {
+      for (const t of report.signer.timestamps ?? []) ctx.info(`signature timestamped ${t.time} by '${printable(t.authority)}'`);
       if (!o.json) ctx.print('Verification succeeded');
       return;
     }

@@ -24,12 +24,37 @@ import {
   verifyDsseSignature,
 } from './envelope.js';
 import type { VerifiedPayload, Verifier } from './types.js';
+import {
+  checkBundleTimestamps,
+  describeTimestamps,
+  timestampVerification,
+  type TimestampVerification,
+  type TimestampVerifierOptions,
+  type VerifiedTimestamp,
+} from '../timestamp/verify.js';
 
-export interface CertificateVerifierOptions {
+export interface CertificateVerifierOptions extends TimestampVerifierOptions {
   /** Receives `[  init  ] sha256 Fingerprint: ...` / `[ verify ] ...` lines (reference format). */
   onFingerprint?: (line: string) => void;
-  /** Validation time; defaults to the time of each verify() call. */
+  /**
+   * Validation time when the bundle has no trusted timestamp; defaults to the time of each
+   * verify() call. With trusted timestamps the chain is validated at their times instead.
+   */
   now?: Date;
+}
+
+/** A trusted timestamp outside the leaf's validity means the leaf was not valid when it signed. */
+function checkStampedWithinValidity(leaf: X509Certificate, stamps: VerifiedTimestamp[]): void {
+  const from = new Date(leaf.validFrom);
+  const to = new Date(leaf.validTo);
+  for (const [i, t] of stamps.entries()) {
+    if (t.time < from || t.time > to) {
+      throw new ModelSigningError(
+        'TRUST',
+        `timestamp #${i + 1} (${t.time.toISOString()}, by '${t.authority}') lies outside the validity of the signing certificate '${oneLineName(leaf.subject)}' (${from.toISOString()} to ${to.toISOString()})`,
+      );
+    }
+  }
 }
 
 function bundleCertificates(vm: Record<string, unknown>): X509Certificate[] {
@@ -59,12 +84,16 @@ function givenAnchors(anchors: X509Certificate[], names: string[]): string {
 }
 
 export class CertificateVerifier implements Verifier {
+  private readonly timestamps: TimestampVerification | undefined;
+
   private constructor(
     private readonly anchors: X509Certificate[],
     private readonly options: CertificateVerifierOptions,
     /** Where the anchors came from, for the "does not chain" message. */
     private readonly anchorSource: string = `${anchors.length} given certificate(s)`,
-  ) {}
+  ) {
+    this.timestamps = timestampVerification(options);
+  }
 
   /**
    * `chainPaths`: PEM files whose certificates are the trust anchors (roots or intermediates;
@@ -103,9 +132,15 @@ export class CertificateVerifier implements Verifier {
     } catch (e) {
       throw new ModelSigningError('KEY', `signing certificate '${oneLineName(leaf.subject)}': ${errorMessage(e)}`);
     }
-    let path: X509Certificate[];
+    const warnings: string[] = [];
+    const stamps = await checkBundleTimestamps(vm, env.signature, this.timestamps, warnings);
+    checkStampedWithinValidity(leaf, stamps);
+    // With trusted timestamps the leaf must have been valid when it signed, not now: a signature
+    // outlives its certificate. Every timestamp's time must pass.
+    const times = stamps.length > 0 ? stamps.map((t) => t.time) : [this.options.now ?? new Date()];
+    let path: X509Certificate[] = [];
     try {
-      ({ path } = await validateCertificatePath(leaf, intermediates, this.anchors, this.options.now ?? new Date()));
+      for (const t of times) ({ path } = await validateCertificatePath(leaf, intermediates, this.anchors, t));
     } catch (e) {
       if (!(e instanceof ModelSigningError) || !/does not chain to a trusted certificate/.test(e.message)) throw e;
       throw new ModelSigningError('TRUST', `${e.message}; trust anchors used: ${this.anchorSource}; chain in the signature: ${describeChain(certs)}`);
@@ -115,11 +150,12 @@ export class CertificateVerifier implements Verifier {
     const { compat } = verifyDsseSignature(env, leaf.publicKey, 'sha256', `the signing certificate '${subject}'`);
     const chain = path.slice(1).map((c) => `'${oneLineName(c.subject)}'`);
     const description = `certificate '${subject}' (EC ${curve}), chained via ${chain.join(' -> ') || 'itself (pinned)'}`;
+    if (compat) warnings.push(COMPAT_PAE_WARNING);
     return {
       payloadType: env.payloadType,
       payload: env.payload,
-      signer: { method: 'certificate', description },
-      warnings: compat ? [COMPAT_PAE_WARNING] : [],
+      signer: { method: 'certificate', description, ...(stamps.length > 0 ? { timestamps: describeTimestamps(stamps) } : {}) },
+      warnings,
     };
   }
 }

@@ -4,6 +4,13 @@ import { ModelSigningError } from '../errors.js';
 import { curveName, loadPublicKey, publicKeyHint } from '../keys.js';
 import { COMPAT_PAE_WARNING, readEnvelope, requireMaterial, verificationMaterial, verifyDsseSignature } from './envelope.js';
 import type { VerifiedPayload, Verifier } from './types.js';
+import {
+  checkBundleTimestamps,
+  describeTimestamps,
+  timestampVerification,
+  type TimestampVerification,
+  type TimestampVerifierOptions,
+} from '../timestamp/verify.js';
 
 /** The reference's wording, so users of both tools see the same advice. */
 export const LEGACY_KEY_MATERIAL_WARNING =
@@ -12,14 +19,20 @@ export const LEGACY_KEY_MATERIAL_WARNING =
 export class EllipticKeyVerifier implements Verifier {
   private readonly hint: string;
   private readonly curve: string;
+  private readonly timestamps: TimestampVerification | undefined;
 
-  constructor(private readonly publicKey: KeyObject) {
+  /** `o`: the TSA certificates to trust; a key has no validity period, so timestamps are only verified and reported. */
+  constructor(
+    private readonly publicKey: KeyObject,
+    o: TimestampVerifierOptions = {},
+  ) {
     this.curve = curveName(publicKey); // rejects non-EC and unsupported curves up front
     this.hint = publicKeyHint(publicKey);
+    this.timestamps = timestampVerification(o);
   }
 
-  static fromFile(path: string): EllipticKeyVerifier {
-    return new EllipticKeyVerifier(loadPublicKey(path));
+  static fromFile(path: string, o: TimestampVerifierOptions = {}): EllipticKeyVerifier {
+    return new EllipticKeyVerifier(loadPublicKey(path), o);
   }
 
   async verify(bundle: Record<string, unknown>): Promise<VerifiedPayload> {
@@ -50,6 +63,8 @@ export class EllipticKeyVerifier implements Verifier {
     const description = `EC ${this.curve} public key ${this.hint}`;
     const { compat } = verifyDsseSignature(env, this.publicKey, 'curve', `the given public key (${this.hint})`);
     if (compat) warnings.push(COMPAT_PAE_WARNING);
-    return { payloadType: env.payloadType, payload: env.payload, signer: { method: 'key', description }, warnings };
+    const stamps = await checkBundleTimestamps(vm, env.signature, this.timestamps, warnings);
+    const signer = { method: 'key' as const, description, ...(stamps.length > 0 ? { timestamps: describeTimestamps(stamps) } : {}) };
+    return { payloadType: env.payloadType, payload: env.payload, signer, warnings };
   }
 }

@@ -7,6 +7,8 @@ export interface SignerInfo {
   /** Sigstore: certificate SAN and OIDC issuer. */
   identity?: string;
   issuer?: string;
+  /** Key and certificate methods: the RFC 3161 timestamps that were verified (TSA time and name). */
+  timestamps?: Array<{ kind: 'rfc3161'; time: string; authority: string }>;
 }
 
 export interface VerifiedPayload {

@@ -5,6 +5,8 @@ import { collect } from '../collect.js';
 import { CertificateSigner } from '../../signers/certificate.js';
 import { CertificateVerifier } from '../../verifiers/certificate.js';
 import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
+import { withTimestamps } from '../../timestamp/signer.js';
+import { addTsaSignOption, addTsaVerifyOptions, tsaSignOptions, tsaVerifyOptions, type TsaSignFlags, type TsaVerifyFlags } from '../timestamp-options.js';
 
 export function signCommands(ctx: CliContext): Command[] {
   const cmd = new Command('certificate')
@@ -15,8 +17,9 @@ export function signCommands(ctx: CliContext): Command[] {
     .requiredOption('--signing-certificate <path>', 'PEM signing (leaf) certificate.')
     .option('--certificate-chain <path>', 'PEM file of intermediate certificates to embed (repeatable).', collect)
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaSignOption(cmd);
   addSignOptions(cmd);
-  type Opts = SignOptions & { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] };
+  type Opts = SignOptions & TsaSignFlags & { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] };
   cmd.action((modelPath: string, o: Opts, c: Command) =>
     runSign(ctx, c, modelPath, o, () => {
       const signer = CertificateSigner.fromFiles({
@@ -26,7 +29,7 @@ export function signCommands(ctx: CliContext): Command[] {
         certificateChain: o.certificateChain ?? [],
       });
       for (const w of signer.chainWarnings()) ctx.warn(w);
-      return signer;
+      return withTimestamps(signer, tsaSignOptions(o));
     }),
   );
   return [cmd];
@@ -39,11 +42,15 @@ export function verifyCommands(ctx: CliContext): Command[] {
     .option('--certificate-chain <path>', 'PEM file of trusted CA certificates (repeatable; default: the bundled root store).', collect)
     .option('--log-fingerprints', 'Log the SHA-256 fingerprints of the trusted and the signing certificates.')
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaVerifyOptions(cmd);
   addVerifyOptions(cmd);
-  type Opts = VerifyOptions & { certificateChain?: string[]; logFingerprints?: boolean };
+  type Opts = VerifyOptions & TsaVerifyFlags & { certificateChain?: string[]; logFingerprints?: boolean };
   cmd.action((modelPath: string, o: Opts, c: Command) =>
     runVerify(ctx, c, modelPath, o, () =>
-      CertificateVerifier.fromFiles(o.certificateChain ?? [], o.logFingerprints ? { onFingerprint: (line) => ctx.info(line) } : {}),
+      CertificateVerifier.fromFiles(o.certificateChain ?? [], {
+        ...(o.logFingerprints ? { onFingerprint: (line: string) => ctx.info(line) } : {}),
+        ...tsaVerifyOptions(o),
+      }),
     ),
   );
   return [cmd];

@@ -4,6 +4,8 @@ import type { CliContext } from '../context.js';
 import { EllipticKeySigner } from '../../signers/key.js';
 import { EllipticKeyVerifier } from '../../verifiers/key.js';
 import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
+import { withTimestamps } from '../../timestamp/signer.js';
+import { addTsaSignOption, addTsaVerifyOptions, tsaSignOptions, tsaVerifyOptions, type TsaSignFlags, type TsaVerifyFlags } from '../timestamp-options.js';
 
 export function signCommands(ctx: CliContext): Command[] {
   const cmd = new Command('key')
@@ -12,10 +14,14 @@ export function signCommands(ctx: CliContext): Command[] {
     .requiredOption('--private-key <path>', 'PEM private key (PKCS #8, SEC1; encrypted PKCS #8 needs --password).')
     .option('--password <password>', 'Password of an encrypted private key.')
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaSignOption(cmd);
   addSignOptions(cmd);
-  cmd.action((modelPath: string, o: SignOptions & { privateKey: string; password?: string }, c: Command) =>
+  cmd.action((modelPath: string, o: SignOptions & TsaSignFlags & { privateKey: string; password?: string }, c: Command) =>
     runSign(ctx, c, modelPath, o, () =>
-      EllipticKeySigner.fromFile({ privateKey: o.privateKey, ...(o.password !== undefined ? { password: o.password } : {}) }),
+      withTimestamps(
+        EllipticKeySigner.fromFile({ privateKey: o.privateKey, ...(o.password !== undefined ? { password: o.password } : {}) }),
+        tsaSignOptions(o),
+      ),
     ),
   );
   return [cmd];
@@ -27,9 +33,10 @@ export function verifyCommands(ctx: CliContext): Command[] {
     .argument('<MODEL_PATH>', 'Model directory or file.')
     .requiredOption('--public-key <path>', 'PEM public key.')
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaVerifyOptions(cmd);
   addVerifyOptions(cmd);
-  cmd.action((modelPath: string, o: VerifyOptions & { publicKey: string }, c: Command) =>
-    runVerify(ctx, c, modelPath, o, () => EllipticKeyVerifier.fromFile(o.publicKey)),
+  cmd.action((modelPath: string, o: VerifyOptions & TsaVerifyFlags & { publicKey: string }, c: Command) =>
+    runVerify(ctx, c, modelPath, o, () => EllipticKeyVerifier.fromFile(o.publicKey, tsaVerifyOptions(o))),
   );
   return [cmd];
 }

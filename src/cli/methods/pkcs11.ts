@@ -12,6 +12,8 @@ import { ModelSigningError } from '../../errors.js';
 import { createPkcs11CertificateSigner, createPkcs11Signer } from '../../signers/pkcs11.js';
 import { createPkcs11KeyVerifier } from '../../verifiers/pkcs11.js';
 import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
+import { checkTimestampOptions, withTimestamps } from '../../timestamp/signer.js';
+import { addTsaSignOption, addTsaVerifyOptions, tsaSignOptions, tsaVerifyOptions, type TsaSignFlags, type TsaVerifyFlags } from '../timestamp-options.js';
 
 const URI_HELP = 'RFC 7512 URI of the key, e.g. "pkcs11:token=mytoken;object=mykey?module-name=softhsm2&pin-source=/path/pin".';
 
@@ -77,11 +79,15 @@ export function signCommands(ctx: CliContext): Command[] {
     .argument('<MODEL_PATH>', 'Model directory or file.')
     .requiredOption('--pkcs11-uri <uri>', URI_HELP)
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaSignOption(keyCmd);
   addSignOptions(keyCmd);
-  keyCmd.action((modelPath: string, o: SignOptions & { pkcs11Uri: string }, c: Command) => {
+  keyCmd.action((modelPath: string, o: SignOptions & TsaSignFlags & { pkcs11Uri: string }, c: Command) => {
     warnAboutPinValue(ctx, o.pkcs11Uri);
     const prompt = pinPrompt();
-    return runSign(ctx, c, modelPath, o, () => createPkcs11Signer({ pkcs11Uri: o.pkcs11Uri, ...(prompt ? { pinPrompt: prompt } : {}) }));
+    return runSign(ctx, c, modelPath, o, async () => {
+      checkTimestampOptions(tsaSignOptions(o)); // before the token is opened
+      return withTimestamps(await createPkcs11Signer({ pkcs11Uri: o.pkcs11Uri, ...(prompt ? { pinPrompt: prompt } : {}) }), tsaSignOptions(o));
+    });
   });
 
   const certCmd = new Command('pkcs11-certificate')
@@ -91,12 +97,14 @@ export function signCommands(ctx: CliContext): Command[] {
     .requiredOption('--signing-certificate <path>', 'PEM signing (leaf) certificate of the token key.')
     .option('--certificate-chain <path>', 'PEM file of intermediate certificates to embed (repeatable).', collect)
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaSignOption(certCmd);
   addSignOptions(certCmd);
-  type CertOpts = SignOptions & { pkcs11Uri: string; signingCertificate: string; certificateChain?: string[] };
+  type CertOpts = SignOptions & TsaSignFlags & { pkcs11Uri: string; signingCertificate: string; certificateChain?: string[] };
   certCmd.action((modelPath: string, o: CertOpts, c: Command) => {
     warnAboutPinValue(ctx, o.pkcs11Uri);
     const prompt = pinPrompt();
     return runSign(ctx, c, modelPath, o, async () => {
+      checkTimestampOptions(tsaSignOptions(o));
       const signer = await createPkcs11CertificateSigner({
         pkcs11Uri: o.pkcs11Uri,
         signingCertificate: o.signingCertificate,
@@ -104,7 +112,7 @@ export function signCommands(ctx: CliContext): Command[] {
         ...(prompt ? { pinPrompt: prompt } : {}),
       });
       for (const w of signer.chainWarnings()) ctx.warn(w);
-      return signer;
+      return withTimestamps(signer, tsaSignOptions(o));
     });
   });
   return [keyCmd, certCmd];
@@ -116,11 +124,14 @@ export function verifyCommands(ctx: CliContext): Command[] {
     .argument('<MODEL_PATH>', 'Model directory or file.')
     .requiredOption('--pkcs11-uri <uri>', URI_HELP)
     .helpOption('-h, --help', 'Show this message and exit.');
+  addTsaVerifyOptions(cmd);
   addVerifyOptions(cmd);
-  cmd.action((modelPath: string, o: VerifyOptions & { pkcs11Uri: string }, c: Command) => {
+  cmd.action((modelPath: string, o: VerifyOptions & TsaVerifyFlags & { pkcs11Uri: string }, c: Command) => {
     warnAboutPinValue(ctx, o.pkcs11Uri);
     const prompt = pinPrompt();
-    return runVerify(ctx, c, modelPath, o, () => createPkcs11KeyVerifier({ pkcs11Uri: o.pkcs11Uri, ...(prompt ? { pinPrompt: prompt } : {}) }));
+    return runVerify(ctx, c, modelPath, o, () =>
+      createPkcs11KeyVerifier({ pkcs11Uri: o.pkcs11Uri, ...(prompt ? { pinPrompt: prompt } : {}), ...tsaVerifyOptions(o) }),
+    );
   });
   return [cmd];
 }

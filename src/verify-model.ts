@@ -10,6 +10,7 @@ import { ModelSigningError } from './errors.js';
 import { parseShardName, type Manifest, type ResourceDescriptor, type Serialization } from './manifest.js';
 import { statementToManifest, type ExpectedManifest, type StatementLimits } from './statement.js';
 import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON } from './signers/types.js';
+import { checkBundleConsistency } from './bundle-consistency.js';
 import type { SignerInfo, Verifier } from './verifiers/types.js';
 import type { HashProgress } from './hashing/types.js';
 
@@ -182,6 +183,8 @@ export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOve
 
 /** Verifies the bundle, then the model against it. Returns the report; `ok` says whether they match. */
 export async function verifyModel(modelPath: string, bundle: BundleJSON, o: VerifyModelOptions): Promise<VerificationReport> {
+  // Fields the verifiers do not authenticate must agree with those they do (media type, proof roots, times).
+  checkBundleConsistency(bundle);
   const verified = await o.verifier.verify(bundle);
   if (verified.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ModelSigningError('BUNDLE', `expected DSSE payload type ${IN_TOTO_PAYLOAD_TYPE}, but got '${verified.payloadType}'`);

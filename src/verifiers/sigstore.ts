@@ -9,6 +9,7 @@
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
+import { checkNoUnprocessedCriticalExtensions } from '../certificates.js';
 import type { VerifiedPayload, Verifier } from './types.js';
 import { valueMatcher } from './identity-match.js';
 
@@ -56,6 +57,8 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
         const hint = otherInstanceHint(bundle, trustedRoot, o);
         throw hint ? new ModelSigningError(err.code, `${err.message}; ${hint}`, { cause: e }) : err;
       }
+      // @sigstore/verify validates the Fulcio chain without looking at criticality (RFC 5280 6.1.4 (o)).
+      await checkNoUnprocessedCriticalExtensions(...bundleCertificates(bundle));
       const san = signer.identity?.subjectAlternativeName;
       const issuer = signer.identity?.extensions?.issuer;
       if (!identity.matches(san)) {
@@ -86,6 +89,17 @@ async function nodeTrustedRoot(o: SigstoreVerifierOptions, warnings: string[]): 
     ...(o.offline ? { offline: true } : {}),
     onWarning: (m) => (o.onWarning ? o.onWarning(m) : warnings.push(m)),
   });
+}
+
+/** The certificates the bundle carries (leaf first) and how errors name them. */
+function bundleCertificates(bundle: Bundle): [Uint8Array[], string[]] {
+  const vm = bundle.verificationMaterial.content;
+  if (vm.$case === 'certificate') return [[vm.certificate.rawBytes], ['Fulcio signing certificate']];
+  if (vm.$case === 'x509CertificateChain') {
+    const ders = vm.x509CertificateChain.certificates.map((c) => c.rawBytes);
+    return [ders, ders.map((_, i) => (i === 0 ? 'Fulcio signing certificate' : `bundle certificate #${i + 1}`))];
+  }
+  return [[], []];
 }
 
 function parseBundle(json: Record<string, unknown>, bundleFromJSON: (j: unknown) => Bundle): Bundle {

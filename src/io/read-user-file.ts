@@ -10,6 +10,9 @@ import { ModelSigningError, errorMessage, type ErrorCode } from '../errors.js';
 /** Keys, certificates, PINs and trust configs are small; 16 MiB leaves room for big CA bundles. */
 export const DEFAULT_MAX_USER_FILE_BYTES = 16 * 1024 * 1024;
 
+/** How errors name the files whose readers live in modules that load lazily. */
+export const TRUST_CONFIG_LABEL = 'trust config (--trust-config)';
+
 export interface ReadUserFileOptions {
   /** Size limit in bytes (default 16 MiB). */
   maxBytes?: number;

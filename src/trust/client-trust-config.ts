@@ -1,5 +1,5 @@
 /** Reads a ClientTrustConfig JSON file (trusted root + signing config) for a private Sigstore instance. */
-import { readUserTextFile } from '../io/read-user-file.js';
+import { TRUST_CONFIG_LABEL, readUserTextFile } from '../io/read-user-file.js';
 import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
 
@@ -11,7 +11,7 @@ export interface ClientTrustConfigData {
 }
 
 export function loadClientTrustConfig(path: string): ClientTrustConfigData {
-  const text = readUserTextFile(path, 'trust config (--trust-config)', 'utf8');
+  const text = readUserTextFile(path, TRUST_CONFIG_LABEL, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -10,6 +10,7 @@ import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { checkNoUnprocessedCriticalExtensions } from '../certificates.js';
+import { TRUST_CONFIG_LABEL, readUserFile } from '../io/read-user-file.js';
 import type { VerifiedPayload, Verifier } from './types.js';
 import { valueMatcher } from './identity-match.js';
 
@@ -38,6 +39,8 @@ export interface SigstoreVerifierOptions {
 export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
   const identity = valueMatcher('identity', o.identity, o.identityRegexp);
   const issuerMatch = valueMatcher('OIDC issuer', o.oidcIssuer, o.oidcIssuerRegexp);
+  // A trust config is a file the user names: a FIFO, a device or a missing file fails now, naming the flag.
+  if (o.trustConfig !== undefined) readUserFile(o.trustConfig, TRUST_CONFIG_LABEL);
   let root: Promise<TrustedRoot> | undefined;
   return {
     async verify(json: Record<string, unknown>): Promise<VerifiedPayload> {

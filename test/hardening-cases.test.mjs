@@ -73,9 +73,10 @@ test('the case table covers every problem of the second hardening round', async 
   for (const c of built.cases) assert.ok(c.expect.ok === true || (c.expect.exit === 1 && c.expect.message), c.id);
 });
 
-test('portable cases: library and CLI give the exact expected outcome', async (t) => {
+test('portable cases: library and CLI give the exact expected outcome', { concurrency: 2 }, async (t) => {
+  const runs = [];
   for (const c of built.cases.filter((x) => !x.nodeOnly)) {
-    await t.test(`#${c.item} ${c.id}: ${c.title}`, async () => {
+    runs.push(t.test(`#${c.item} ${c.id}: ${c.title}`, async () => {
       const m = materialize(c);
       const v = m.config(new verifying.Config()).setIgnoreUnsignedFiles(c.ignoreUnsignedFiles === true);
       const t0 = Date.now();
@@ -101,11 +102,12 @@ test('portable cases: library and CLI give the exact expected outcome', async (t
         assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       }
       if (c.item === 5) assert.ok(ms < 2_000, `a hostile shard size must be refused before hashing (${ms} ms)`);
-    });
+    }));
   }
+  await Promise.all(runs);
 });
 
-test('node-only cases: a FIFO, /dev/zero or a directory given for any file flag fails at once, naming the flag', async (t) => {
+test('node-only cases: a FIFO, /dev/zero or a directory given for any file flag fails at once, naming the flag', { concurrency: 2 }, async (t) => {
   const dir = path.join(work, 'user-files');
   const model = writeModelFiles(path.join(dir, 'model'), { 'w.bin': 'weights' });
   const sig = path.join(dir, 'model.sig');
@@ -116,8 +118,9 @@ test('node-only cases: a FIFO, /dev/zero or a directory given for any file flag 
   fs.mkdirSync(emptyDir);
   const p = { model, sig, fifo, dir: emptyDir, out: path.join(dir, 'out.sig'), privateKey: built.material.privateKey, leafCert: built.material.leafCert };
   p.privateKey = built.material.leafKey; // matches leafCert for the certificate signer
+  const runs = [];
   for (const c of built.cases.filter((x) => x.nodeOnly)) {
-    await t.test(`#${c.item} ${c.id}: ${c.title}`, async () => {
+    runs.push(t.test(`#${c.item} ${c.id}: ${c.title}`, async () => {
       const r = await cli(c.argv(p), 20_000);
       assert.equal(r.signal, null, `the CLI hung on ${c.title}`);
       assert.equal(r.status, c.expect.exit, r.stderr);
@@ -125,8 +128,9 @@ test('node-only cases: a FIFO, /dev/zero or a directory given for any file flag 
       assert.ok(r.stderr.includes(c.expect.reason), `${r.stderr}\n  does not say\n${c.expect.reason}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
       assert.equal(fs.existsSync(p.out), false, 'no signature written');
-    });
+    }));
   }
+  await Promise.all(runs);
 });
 
 test('signing a model with an empty file under shard serialization is refused (the signature could not account for it)', async () => {

@@ -40,7 +40,7 @@ async function fallbackRoot(instance: SigstoreInstance, o: TrustedRootOptions, w
     // No usable cache is not fatal: the embedded root follows. A cache someone else could have
     // planted is worth saying, even offline.
     const msg = errorMessage(e);
-    if (/not safe to trust|does not match/.test(msg)) cacheProblem = msg;
+    if (/not safe to trust|does not match|does not verify/.test(msg)) cacheProblem = msg;
   }
   if (cacheProblem) o.onWarning?.(`${why ? `${why}; ` : ''}not using the cached trusted root (${cacheProblem}); using the copy embedded in model-signing`);
   else if (why) o.onWarning?.(`${why}; using the copy embedded in model-signing`);

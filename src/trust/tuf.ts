@@ -100,6 +100,21 @@ export function tufCacheProblem(cacheDir: string): string | null {
   return visit(root, 0);
 }
 
+/** Says which cached metadata expired (tuf-js would only say that the refresh it then tries needs the network). */
+function expiredMetadata(repoDir: string): void {
+  for (const role of ['root', 'timestamp', 'snapshot', 'targets']) {
+    let expires: unknown;
+    try {
+      expires = (JSON.parse(readFileSync(join(repoDir, `${role}.json`), 'utf8')) as { signed?: { expires?: unknown } }).signed?.expires;
+    } catch {
+      continue; // missing or damaged: tuf-js reports it
+    }
+    if (typeof expires === 'string' && Date.parse(expires) < Date.now()) {
+      throw new Error(`the cached TUF metadata does not verify offline (${role}.json expired on ${expires})`);
+    }
+  }
+}
+
 /** A fetcher that never fetches: offline use of the cache must not reach the network. */
 class NoNetworkFetcher extends BaseFetcher {
   override async fetch(url: string): ReturnType<BaseFetcher["fetch"]> {
@@ -117,6 +132,7 @@ export async function verifiedCachedTufTarget(instance: SigstoreInstance, target
   const problem = tufCacheProblem(cacheDir);
   if (problem) throw new Error(`the TUF cache '${cacheDir}' is not safe to trust: ${problem}`);
   const repoDir = dirname(targetsDir(cacheDir, instance.tufMirror));
+  expiredMetadata(repoDir);
   const updater = new Updater({
     metadataBaseUrl: instance.tufMirror,
     targetBaseUrl: `${instance.tufMirror}/targets`,
@@ -125,7 +141,13 @@ export async function verifiedCachedTufTarget(instance: SigstoreInstance, target
     forceCache: true,
     fetcher: new NoNetworkFetcher(),
   });
-  const info = await updater.getTargetInfo(target);
+  let info;
+  try {
+    info = await updater.getTargetInfo(target);
+  } catch (e) {
+    // Expired or badly signed metadata: a refresh would need the network.
+    throw new Error(`the cached TUF metadata does not verify offline (${tufFailureReason(e)})`, { cause: e });
+  }
   if (!info) throw new Error(`the cached TUF metadata lists no ${target}`);
   const path = await updater.findCachedTarget(info);
   if (!path) throw new Error(`the cached ${target} does not match its length and hashes in the cached TUF metadata`);

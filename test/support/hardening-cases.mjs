@@ -72,8 +72,7 @@ async function shardEmptyFileCases(dir, key) {
 }
 
 /** Item 2: critical extensions this verifier does not process, in each position of a certificate path. */
-function criticalExtensionCases(pki) {
-  const root = pki.identity('cx-root', { ca: true });
+function criticalExtensionCases(pki, root) {
   const CA = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
   const LEAF = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature'];
   const chain = (id, { intExt = [], leafExt = [] } = {}) => {
@@ -228,7 +227,8 @@ export async function buildHardeningCases({ dir, sigstore = true }) {
       await s.close();
     }
   }
-  const certCases = criticalExtensionCases(pki);
+  const root = pki.identity('cx-root', { ca: true });
+  const certCases = criticalExtensionCases(pki, root);
   for (const c of certCases) {
     c.bundle = await c.sign().sign(Buffer.from(JSON.stringify(statementFor(resourcesOf(baseDir)))));
   }
@@ -238,6 +238,17 @@ export async function buildHardeningCases({ dir, sigstore = true }) {
     delete c.sign;
     delete c.leafKey;
     delete c.leafCert;
+  }
+  if (sig1) {
+    // @sigstore/verify takes the Fulcio chain from the trusted root; certificates the bundle adds are not
+    // validated, but a critical extension we do not process is refused in them as in the leaf.
+    const evil = pki.identity('cx-sigstore-extra', { issuer: root, ext: ['basicConstraints=critical,CA:FALSE', '1.3.6.1.4.1.55555.3=critical,ASN1:UTF8String:x'] });
+    const der = (pem) => Buffer.from(fs.readFileSync(pem, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64').toString('base64');
+    const b = clone(sig1.bundle);
+    b.verificationMaterial.x509CertificateChain = { certificates: [b.verificationMaterial.certificate, { rawBytes: der(evil.cert) }] };
+    delete b.verificationMaterial.certificate;
+    b.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.2'; // chains are the v0.1/v0.2 form
+    certCases.push({ item: 2, id: 'sigstore-bundle-cert-critical', title: 'a Sigstore bundle carrying a certificate with an unknown critical extension', model: BASE_MODEL, trust: sig1.trust, bundle: b, expect: trustError('bundle certificate #2 has a critical unknown extension 1.3.6.1.4.1.55555.3') });
   }
   const cases = [
     ...(await shardEmptyFileCases(dir, key)),

@@ -2,7 +2,7 @@
  * TUF refresh of a public instance's trust files (@sigstore/tuf), with a local cache and a short, bounded
  * attempt so that an offline machine falls back quickly to the cached or embedded copy.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { BaseFetcher, Updater } from 'tuf-js';
@@ -51,7 +51,9 @@ export async function fetchTufTarget(instance: SigstoreInstance, target: string,
       initTUF({ mirrorURL: instance.tufMirror, cachePath: cacheDir, rootPath, timeout, retry: false }),
       deadline,
     ]);
-    return await Promise.race([tuf.getTarget(target), deadline]);
+    const text = await Promise.race([tuf.getTarget(target), deadline]);
+    tightenModes(cacheDir);
+    return text;
   } finally {
     clearTimeout(timer);
   }
@@ -98,6 +100,21 @@ export function tufCacheProblem(cacheDir: string): string | null {
     return null;
   };
   return visit(root, 0);
+}
+
+/**
+ * @sigstore/tuf writes with the default modes; with a umask of 002 (user private groups) its files would be
+ * group-writable and refused next time. They are ours: drop group and other write (best effort).
+ */
+function tightenModes(path: string, depth = 0): void {
+  try {
+    const st = lstatSync(path);
+    if (st.isSymbolicLink()) return;
+    if ((st.mode & 0o022) !== 0) chmodSync(path, st.mode & 0o755);
+    if (st.isDirectory() && depth < 4) for (const name of readdirSync(path)) tightenModes(join(path, name), depth + 1);
+  } catch {
+    // a file that vanished or that we cannot change is checked (and refused) on next use
+  }
 }
 
 /** Says which cached metadata expired (tuf-js would only say that the refresh it then tries needs the network). */

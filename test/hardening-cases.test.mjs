@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildHardeningCases, writeModelFiles } from './support/hardening-cases.mjs';
+import { buildHardeningCases, casesToJson, writeModelFiles } from './support/hardening-cases.mjs';
 import { mkTemp } from './support/hardening-model.mjs';
 import { cliPath } from './support/cli.mjs';
 import * as verifying from '../dist/api/verifying.js';
@@ -71,6 +71,10 @@ test('the case table covers every problem of the second hardening round', async 
   const ids = built.cases.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length, 'case ids are unique');
   for (const c of built.cases) assert.ok(c.expect.ok === true || (c.expect.exit === 1 && c.expect.message), c.id);
+  // The portable cases travel as JSON to front ends without Node (file contents as base64).
+  const json = JSON.parse(casesToJson(built.cases));
+  assert.equal(json.length, built.cases.filter((c) => !c.nodeOnly).length);
+  assert.ok(json.every((c) => c.bundle && c.trust && c.expect && !c.argv));
 });
 
 test('portable cases: library and CLI give the exact expected outcome', { concurrency: 2 }, async (t) => {

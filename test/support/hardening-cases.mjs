@@ -260,3 +260,14 @@ export async function buildHardeningCases({ dir, sigstore = true }) {
   // `material`: valid files for the command lines of the node-only cases (only the file under test is hostile).
   return { cases, material, close: () => pki.cleanup() };
 }
+
+/**
+ * The portable cases as JSON text for a front end without Node (a browser page): Buffers become
+ * `{ base64 }`, `{ size }` stays (that many zero bytes), node-only cases are left out.
+ */
+export function casesToJson(cases) {
+  return JSON.stringify(
+    cases.filter((c) => !c.nodeOnly),
+    (_, v) => (v && v.type === 'Buffer' && Array.isArray(v.data) ? { base64: Buffer.from(v.data).toString('base64') } : v),
+  );
+}

@@ -1,5 +1,8 @@
 // The bundle fuzzer: mutates real signed bundles of a real small model and feeds each one to the library's
-// verify (in-process, key method). Properties checked for every input:
+// verify (in-process) with the verifier of the method that signed it: key (also what PKCS #11 bundles are),
+// certificate (an openssl PKI) and Sigstore (the loopback stand-in, when it can start; its bundles are
+// signed once, and the hostile-signer mode re-signs with the key and the certificate). Properties checked
+// for every input:
 //  1. no crash: every failure is a ModelSigningError with a known code other than INTERNAL;
 //  2. no false acceptance: an input accepted WITHOUT being re-signed must carry a statement that parses to
 //     the original manifest; an input accepted after being re-signed (the "signing oracle" mode, standing for
@@ -10,6 +13,10 @@ import path from 'node:path';
 import { prng } from './prng.mjs';
 import { mutateBase64, mutateBytes, mutateTree, serialize } from './mutations.mjs';
 import { makeKeyPair, mkTemp, resourcesOf, signPayload, statementFor, writeModel } from '../test/support/hardening-model.mjs';
+import { TestPki } from '../test/support/crypto-pki.mjs';
+import { startStandin } from '../test/support/sigstore-standin.mjs';
+import { CertificateSigner } from '../dist/signers/certificate.js';
+import { createSigstoreSigner } from '../dist/signers/sigstore.js';
 import * as verifying from '../dist/api/verifying.js';
 import { isModelSigningError } from '../dist/errors.js';
 import { bundlePayload, readBundleFile } from '../dist/bundle.js';
@@ -29,20 +36,58 @@ function semantics(m) {
   });
 }
 
-/** Sets up a temp model, a key, and one signed bundle per serialization. Call `cleanup()` when done. */
-export async function setup() {
+/**
+ * Sets up a temp model and, per method (key, certificate, Sigstore unless `sigstore: false`), one signed
+ * bundle per serialization with the matching verifier. Call `cleanup()` when done.
+ */
+export async function setup({ sigstore = true } = {}) {
   const dir = mkTemp('ms-fuzz-');
   const model = writeModel(path.join(dir, 'model'));
   const keys = makeKeyPair(dir);
-  const bases = [];
-  for (const method of ['files', 'shards']) {
-    const resources = resourcesOf(model, { method, shardSize: 1000 });
-    const statement = statementFor(resources, { method, shardSize: 1000, name: 'model' });
-    const bundle = await signPayload(keys.signer, statement);
-    bases.push({ method, statement, bundle, truth: new Map(resources.map((r) => [r.name, r.digest])) });
+  const pki = new TestPki();
+  const root = pki.identity('fuzz-root', { ca: true });
+  const leaf = pki.identity('fuzz-leaf', { issuer: root });
+  const methods = [
+    { name: 'key', signer: keys.signer, verifier: () => new verifying.Config().useEllipticKeyVerifier({ publicKey: keys.pubPath }) },
+    {
+      name: 'certificate',
+      signer: CertificateSigner.fromFiles({ privateKey: leaf.key, signingCertificate: leaf.cert }),
+      verifier: () => new verifying.Config().useCertificateVerifier({ certificateChain: [root.cert] }),
+    },
+  ];
+  let standin;
+  if (sigstore) {
+    try {
+      standin = await startStandin();
+      const trustConfig = path.join(dir, 'trust-config.json');
+      fs.writeFileSync(trustConfig, JSON.stringify(standin.trustConfig({ rekor: 1, tsa: true })));
+      const identityToken = await standin.mintToken({ email: 'fuzz@example.com', email_verified: true });
+      methods.push({
+        name: 'sigstore',
+        signer: createSigstoreSigner({ identityToken, trustConfig }),
+        resign: false, // one HTTP round trip per signature: the hostile-signer mode uses the other methods
+        verifier: () => new verifying.Config().useSigstoreVerifier({ identity: 'fuzz@example.com', oidcIssuer: standin.issuer, trustConfig }),
+      });
+    } catch {
+      // no loopback HTTP here: key and certificate only
+    }
   }
-  const verifier = new verifying.Config().useEllipticKeyVerifier({ publicKey: keys.pubPath });
-  return { dir, model, keys, bases, verifier, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const bases = [];
+  for (const m of methods) {
+    const verifier = m.verifier();
+    for (const method of ['files', 'shards']) {
+      const resources = resourcesOf(model, { method, shardSize: 1000 });
+      const statement = statementFor(resources, { method, shardSize: 1000, name: 'model' });
+      const bundle = await signPayload(m.signer, statement);
+      bases.push({ signing: m.name, signer: m.signer, resign: m.resign !== false, verifier, method, statement, bundle, truth: new Map(resources.map((r) => [r.name, r.digest])) });
+    }
+  }
+  await standin?.close();
+  const cleanup = () => {
+    pki.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, model, keys, bases, cleanup };
 }
 
 /** One mutated input: { bytes, how, resigned }. */
@@ -72,7 +117,7 @@ async function makeInput(r, env, base) {
     holder[field] = s;
     return { bytes: Buffer.from(JSON.stringify(tree)), how: `base64 ${field}: ${how}`, resigned: false };
   }
-  if (mode < 7) {
+  if (mode < 7 || !base.resign) {
     // Statement bytes changed inside an otherwise intact bundle (the signature no longer covers them).
     const tree = structuredClone(base.bundle);
     const [payload, how] = mutateBytes(r, Buffer.from(tree.dsseEnvelope.payload, 'base64'));
@@ -97,7 +142,7 @@ async function makeInput(r, env, base) {
     payload = b;
     how = `re-signed statement bytes: ${d}`;
   }
-  const bundle = await signPayload(env.keys.signer, payload);
+  const bundle = await signPayload(base.signer, payload);
   return { bytes: Buffer.from(JSON.stringify(bundle)), how, resigned: true };
 }
 
@@ -128,8 +173,8 @@ function checkAccepted(input, sigPath, base, ignoreUnsigned) {
  * The inputs depend only on the seed; outcomes can differ in rare cases, since ECDSA signatures are randomized
  * (e.g. whether a signature's base64 ends in padding that a mutation drops).
  */
-export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
-  const env = await setup();
+export async function runFuzz({ seed = 1, iterations = 300, onProgress, sigstore = true } = {}) {
+  const env = await setup({ sigstore });
   const r = prng(seed);
   const histogram = {};
   const findings = [];
@@ -145,12 +190,12 @@ export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
       // Input 0 of each run is an untouched bundle: proves the harness accepts what it should.
       const input = i === 0 ? { bytes: Buffer.from(JSON.stringify(base.bundle)), how: 'original', resigned: false } : await makeInput(r, env, base);
       const ignoreUnsigned = r.chance(0.3);
-      inputs.push(`${base.method}${ignoreUnsigned ? ' +ignore-unsigned' : ''}: ${input.how}`);
+      inputs.push(`${base.signing}/${base.method}${ignoreUnsigned ? ' +ignore-unsigned' : ''}: ${input.how}`);
       fs.writeFileSync(sigPath, input.bytes);
       let outcome;
       let rejection = '';
       try {
-        await env.verifier.setIgnoreUnsignedFiles(ignoreUnsigned).verify(env.model, sigPath);
+        await base.verifier.setIgnoreUnsignedFiles(ignoreUnsigned).verify(env.model, sigPath);
         const why = checkAccepted(input, sigPath, base, ignoreUnsigned);
         outcome = why ? 'FALSE-ACCEPT' : 'accepted';
         if (why) findings.push({ index: i, kind: 'false acceptance', how: input.how, detail: why });
@@ -174,5 +219,6 @@ export async function runFuzz({ seed = 1, iterations = 300, onProgress } = {}) {
     env.cleanup();
   }
   const tried = Object.values(histogram).reduce((a, b) => a + b, 0);
-  return { seed, tried, histogram, examples, findings, accepted, inputs, ms: Date.now() - t0 };
+  const methods = [...new Set(env.bases.map((b) => b.signing))];
+  return { seed, tried, histogram, examples, findings, accepted, inputs, methods, ms: Date.now() - t0 };
 }

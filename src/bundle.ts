@@ -3,7 +3,8 @@
  * shape only (the verifiers check signatures and trust); writing is atomic, so a failed signing
  * never leaves a partial file and never destroys an existing signature.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { readUserFile } from './io/read-user-file.js';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ModelSigningError, errorMessage } from './errors.js';
@@ -50,36 +51,9 @@ export function checkBundleShape(json: unknown, where: string): BundleJSON {
   return json;
 }
 
-/** Reads at most `maxBytes + 1` bytes so a huge file is refused without loading it. */
+/** The signature file goes through the same safe reader as every other file the user names. */
 function readBounded(path: string, maxBytes: number): Buffer {
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO planted as the signature file must not block the open forever; it is then
-    // refused as "not a regular file" below. It has no effect on regular files.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') bad(path, 'does not exist');
-    if (code === 'EACCES' || code === 'EPERM') bad(path, 'cannot be read (permission denied)');
-    bad(path, `cannot be opened: ${errorMessage(e)}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) bad(path, 'is a directory, not a file');
-    if (!st.isFile()) bad(path, 'is not a regular file');
-    if (st.size > maxBytes) bad(path, `is ${st.size} bytes, more than the limit of ${maxBytes}`);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (;;) {
-      const r = readSync(fd, buf, n, buf.length - n, null);
-      if (r === 0) break;
-      n += r;
-      if (n === buf.length) bad(path, `is more than the limit of ${maxBytes} bytes`);
-    }
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
+  return readUserFile(path, 'signature file', { maxBytes, code: 'BUNDLE' });
 }
 
 /** Reads, parses and shape-checks a signature file. */

@@ -127,7 +127,7 @@ function checkTimeStampingUsage(leaf: Pkijs.Certificate, node: X509Certificate):
 
 /**
  * pkijs checks that each issuer is a CA with keyCertSign but not basicConstraints pathLen,
- * nor unrecognised critical extensions on the leaf; RFC 5280 (6.1.4 (m), 6.1.5) requires both.
+ * nor critical extensions it does not process; RFC 5280 (6.1.4 (m), (o), 6.1.5) requires both.
  */
 function checkPathLengths(path: Pkijs.Certificate[], nodes: X509Certificate[]): void {
   for (let i = 1; i < path.length; i++) {
@@ -145,12 +145,73 @@ function checkPathLengths(path: Pkijs.Certificate[], nodes: X509Certificate[]): 
   }
 }
 
-function checkLeafCriticalExtensions(leaf: Pkijs.Certificate, node: X509Certificate): void {
-  for (const ext of leaf.extensions ?? []) {
-    if (ext.critical && ext.parsedValue === undefined) {
-      throw new ModelSigningError('TRUST', `the signing certificate ${label(node)} has an unrecognised critical extension ${ext.extnID}`);
+/**
+ * Critical extensions whose meaning this verifier enforces (or that cannot restrict a path): every other
+ * critical extension, in any certificate of a path, makes the path invalid (RFC 5280 6.1.3, 6.1.4 (o),
+ * 6.1.5 (f)). Deliberately not here: name constraints, policies, policy mappings and constraints, inhibit
+ * anyPolicy (restrictions we do not apply), and the CT precertificate poison (a precertificate is no leaf).
+ */
+const PROCESSED_CRITICAL = new Set([
+  OID_BASIC_CONSTRAINTS, // CA flag and pathLen: pkijs and checkPathLengths
+  OID_KEY_USAGE, // keyCertSign on issuers (pkijs), digitalSignature on the leaf (checkSigningUsage)
+  OID_EXT_KEY_USAGE, // codeSigning on the leaf (checkSigningUsage); Fulcio's leaves carry it
+  '2.5.29.17', // subjectAltName: critical when the subject is empty (Fulcio); it names, it does not restrict
+  '2.5.29.14', // subjectKeyIdentifier and authorityKeyIdentifier: path building hints only
+  '2.5.29.35',
+]);
+
+const EXTENSION_NAMES: Record<string, string> = {
+  '2.5.29.30': 'nameConstraints',
+  '2.5.29.32': 'certificatePolicies',
+  '2.5.29.33': 'policyMappings',
+  '2.5.29.36': 'policyConstraints',
+  '2.5.29.54': 'inhibitAnyPolicy',
+  '2.5.29.18': 'issuerAltName',
+  '2.5.29.31': 'cRLDistributionPoints',
+  '2.5.29.46': 'freshestCRL',
+  '1.3.6.1.5.5.7.1.1': 'authorityInfoAccess',
+  '1.3.6.1.4.1.11129.2.4.3': 'CT precertificate poison',
+  '1.3.6.1.4.1.11129.2.4.2': 'CT signed certificate timestamps',
+};
+
+/** The first critical extension of a certificate that we do not process, as `name (oid)`, or null. */
+export function unprocessedCriticalExtension(cert: Pkijs.Certificate): string | null {
+  for (const ext of cert.extensions ?? []) {
+    if (ext.critical && !PROCESSED_CRITICAL.has(ext.extnID)) {
+      const name = EXTENSION_NAMES[ext.extnID];
+      return name ? `${name} (${ext.extnID})` : `unknown extension ${ext.extnID}`;
     }
   }
+  return null;
+}
+
+function checkCriticalExtensions(path: Pkijs.Certificate[], nodes: X509Certificate[]): void {
+  path.forEach((cert, i) => {
+    const ext = unprocessedCriticalExtension(cert);
+    if (ext === null) return;
+    const role = i === 0 ? 'signing certificate' : i === path.length - 1 ? 'trusted certificate' : 'intermediate certificate';
+    throw new ModelSigningError('TRUST', `the ${role} ${label(nodes[i]!)} has a critical ${ext} that this verifier does not process; RFC 5280 requires rejecting the chain`);
+  });
+}
+
+/**
+ * The same rule for certificates checked by another validator (the Sigstore leaf, whose chain
+ * @sigstore/verify validates without looking at criticality): throws naming the certificate.
+ */
+export async function checkNoUnprocessedCriticalExtensions(ders: readonly Uint8Array[], roles: readonly string[]): Promise<void> {
+  const { pkijs } = await loadPkijs();
+  ders.forEach((der, i) => {
+    let cert: Pkijs.Certificate;
+    try {
+      cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+    } catch (e) {
+      throw new ModelSigningError('BUNDLE', `the ${roles[i] ?? 'certificate'} is not a valid X.509 certificate: ${errorMessage(e)}`);
+    }
+    const ext = unprocessedCriticalExtension(cert);
+    if (ext !== null) {
+      throw new ModelSigningError('TRUST', `the ${roles[i] ?? 'certificate'} has a critical ${ext} that this verifier does not process; RFC 5280 requires rejecting it`);
+    }
+  });
 }
 
 export interface ValidatedPath {
@@ -161,8 +222,8 @@ export interface ValidatedPath {
 /**
  * Validates `leaf` through the untrusted `intermediates` to one of `anchors` at time `now`:
  * signatures (RSA, RSA-PSS, ECDSA issuers), name chaining, validity of every certificate,
- * CA basicConstraints and keyCertSign on issuers (pkijs), plus pathLen, leaf critical
- * extensions and leaf signing usage (here). Any anchor ends a path, self-signed or not
+ * CA basicConstraints and keyCertSign on issuers (pkijs), plus pathLen, critical extensions
+ * of every certificate of the path and leaf signing usage (here). Any anchor ends a path, self-signed or not
  * (partial chains, as Go does); untrusted certificates never do, even self-signed ones.
  */
 export async function validateCertificatePath(
@@ -223,7 +284,7 @@ export async function validateCertificatePath(
     return n;
   });
   checkPathLengths(path, nodes);
-  checkLeafCriticalExtensions(leafPki, leaf);
+  checkCriticalExtensions(path, nodes);
   if (purpose === 'timeStamping') checkTimeStampingUsage(leafPki, leaf);
   else checkSigningUsage(leafPki, leaf);
   return { path: nodes };

@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readUserTextFile } from './io/read-user-file.js';
 import { promisify } from 'node:util';
 import { ModelSigningError, errorMessage } from './errors.js';
 
@@ -60,17 +60,24 @@ export function pemBlocks(text: string): PemBlock[] {
   return blocks;
 }
 
-/** Reads a text file, turning fs errors into one-line IO errors naming the path. */
+/** The command-line flag each kind of key file comes from, named in every error about the file. */
+const FLAG_OF: Record<string, string> = {
+  'private key': '--private-key',
+  'public key': '--public-key',
+  'signing certificate': '--signing-certificate',
+  'certificate chain': '--certificate-chain',
+  'TSA certificate chain': '--tsa-certificate-chain',
+};
+
+/** `public key file (--public-key)`: how errors name a key file. */
+export function keyFileLabel(what: string): string {
+  const flag = FLAG_OF[what];
+  return flag ? `${what} file (${flag})` : `${what} file`;
+}
+
+/** Reads a PEM file the user named, through the one safe reader (regular files only, size-bounded, non-blocking). */
 export function readKeyFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ModelSigningError('IO', `${what} file not found: ${path}`);
-    if (code === 'EISDIR') throw new ModelSigningError('IO', `${what} path is a directory, not a file: ${path}`);
-    if (code === 'EACCES') throw new ModelSigningError('IO', `permission denied reading ${what} file: ${path}`);
-    throw new ModelSigningError('IO', `cannot read ${what} file ${path}: ${errorMessage(e)}`);
-  }
+  return readUserTextFile(path, keyFileLabel(what), 'latin1');
 }
 
 function noPem(path: string, what: string, expected: string): ModelSigningError {

@@ -10,6 +10,7 @@ import { ModelSigningError } from './errors.js';
 import { parseShardName, type Manifest, type ResourceDescriptor, type Serialization } from './manifest.js';
 import { statementToManifest, type ExpectedManifest, type StatementLimits } from './statement.js';
 import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON } from './signers/types.js';
+import { checkBundleConsistency } from './bundle-consistency.js';
 import type { SignerInfo, Verifier } from './verifiers/types.js';
 import type { HashProgress } from './hashing/types.js';
 
@@ -80,6 +81,8 @@ export interface VerifyModelOptions {
 
 export const LEGACY_FORMAT_WARNING =
   'this signature uses the deprecated v0.1 manifest format (no serialization parameters, no root digest); please re-sign the model';
+export const EMPTY_SHARD_FILES_WARNING =
+  'shard signatures cannot record empty files (OMS omits them), so an empty file the signature does not list is reported as unsigned: it may have been added after signing';
 export const SYMLINKS_WARNING = 'the signature allows symbolic links: linked content outside the model is trusted as signed';
 
 const MAX_SUMMARY_NAMES = 3;
@@ -120,13 +123,18 @@ function expectedMap(expected: ExpectedManifest, localFileName: string | null): 
 export function compareManifests(
   expected: ExpectedManifest,
   actual: readonly ResourceDescriptor[],
-  opts: { ignoreUnsignedFiles: boolean; localFileName: string | null; missing?: readonly string[] },
+  opts: { ignoreUnsignedFiles: boolean; localFileName: string | null; missing?: readonly string[]; emptyFiles?: readonly string[] },
 ): Pick<VerificationReport, 'extraFiles' | 'missingFiles' | 'mismatches'> {
   const s = expected.serialization;
   const want = expectedMap(expected, opts.localFileName);
   const have = new Map(actual.map((r) => [r.name, r.digest] as const));
   const wantFiles = new Set([...want.keys()].map((n) => fileOf(n, s)));
   const haveFiles = new Set([...have.keys()].map((n) => fileOf(n, s)));
+  // Shards: empty files have no resource (OMS 6.3.2), but they are local files all the same. One the
+  // signature does not list is unsigned (an added empty `__init__.py` changes what Python imports);
+  // a signed file that is now empty has its shards reported as changed.
+  const emptyFiles = s.method === 'shards' ? (opts.emptyFiles ?? []) : [];
+  for (const f of emptyFiles) haveFiles.add(f);
   const mismatches: Mismatch[] = [];
   const missing = new Set<string>(opts.missing ?? []);
   const extra = new Set<string>();
@@ -142,6 +150,7 @@ export function compareManifests(
     if (wantFiles.has(fileOf(name, s))) mismatches.push({ name, expected: null, actual: digest });
     else if (!opts.ignoreUnsignedFiles) extra.add(fileOf(name, s));
   }
+  if (!opts.ignoreUnsignedFiles) for (const f of emptyFiles) if (!wantFiles.has(f)) extra.add(f);
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return {
     extraFiles: [...extra].sort(),
@@ -163,7 +172,7 @@ function localSingleFileName(modelPath: string): string | null {
 export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOverrides = {}): Config {
   const s = expected.serialization;
   const allowSymlinks = s.allowSymlinks || o.allowSymlinks === true;
-  const cfg = Config.fromSerialization({ ...s, allowSymlinks });
+  const cfg = Config.fromSerialization({ ...s, allowSymlinks }, { signedResources: expected.resources.length });
   const paths = [...new Set([...s.ignorePaths, ...(o.ignorePaths ?? [])])];
   cfg.setIgnoredPaths({ paths, ignoreGitPaths: o.ignoreGitPaths !== false });
   if (o.onProgress) cfg.setProgressHandler(o.onProgress);
@@ -174,6 +183,8 @@ export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOve
 
 /** Verifies the bundle, then the model against it. Returns the report; `ok` says whether they match. */
 export async function verifyModel(modelPath: string, bundle: BundleJSON, o: VerifyModelOptions): Promise<VerificationReport> {
+  // Fields the verifiers do not authenticate must agree with those they do (media type, proof roots, times).
+  checkBundleConsistency(bundle);
   const verified = await o.verifier.verify(bundle);
   if (verified.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ModelSigningError('BUNDLE', `expected DSSE payload type ${IN_TOTO_PAYLOAD_TYPE}, but got '${verified.payloadType}'`);
@@ -189,18 +200,25 @@ export async function verifyModel(modelPath: string, bundle: BundleJSON, o: Veri
   const ignoreUnsignedFiles = o.ignoreUnsignedFiles === true;
   let actual: Manifest;
   let missing: string[] = [];
+  let emptyFiles: string[];
   if (ignoreUnsignedFiles) {
     // Only the signed names, already validated as clean relative paths: nothing outside the model.
     // The reference's `.` names the model file itself; with a directory model it cannot exist.
     const files = new Set([...expectedMap(expected, localFileName).keys()].map((n) => fileOf(n, expected.serialization)));
     if (files.delete('.')) missing.push('.');
-    const selected = await cfg.hashSelected(modelPath, [...files]);
-    actual = selected;
+    const selected = await cfg.hashWithDetails(modelPath, [...files]);
+    actual = selected.manifest;
     missing = [...missing, ...selected.missing];
+    emptyFiles = selected.emptyFiles;
   } else {
-    actual = await cfg.hash(modelPath);
+    ({ manifest: actual, emptyFiles } = await cfg.hashWithDetails(modelPath));
   }
-  const diff = compareManifests(expected, actual.resources, { ignoreUnsignedFiles, localFileName, missing });
+  const diff = compareManifests(expected, actual.resources, { ignoreUnsignedFiles, localFileName, missing, emptyFiles });
+  if (expected.serialization.method === 'shards' && diff.extraFiles.some((f) => emptyFiles.includes(f))) {
+    const w = EMPTY_SHARD_FILES_WARNING;
+    warnings.push(w);
+    o.hashing?.onWarning?.(w);
+  }
   const ok = diff.extraFiles.length === 0 && diff.missingFiles.length === 0 && diff.mismatches.length === 0;
   return {
     ok,

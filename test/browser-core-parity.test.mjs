@@ -88,7 +88,9 @@ const LAYOUT = { 'config.json': 300, 'weights.bin': 2500, 'sub/tokenizer.txt': 7
 for (const algorithm of ['sha256', 'blake2b', 'blake3']) {
   for (const method of ['files', 'shards']) {
     test(`own ${method} signature with ${algorithm}: both verify, both report a changed byte the same way`, async () => {
-      const dir = writeModel(path.join(work, `own-${algorithm}-${method}`), LAYOUT);
+      // Shard signing refuses empty files (shard manifests cannot record them): that model has none.
+      const layout = method === 'shards' ? Object.fromEntries(Object.entries(LAYOUT).filter(([, size]) => size > 0)) : LAYOUT;
+      const dir = writeModel(path.join(work, `own-${algorithm}-${method}`), layout);
       const keys = makeKeyPair(path.dirname(dir));
       const sig = path.join(work, `own-${algorithm}-${method}.sig`);
       const h = new hashing.Config();

@@ -53,8 +53,8 @@ test('SEC1, PKCS#8 and encrypted PKCS#8 private keys load; passwords are checked
 
 test('file problems give one-line errors naming the path', () => {
   const missing = pki.file('nope.pem');
-  assert.throws(() => loadPrivateKey(missing), { code: 'IO', message: `private key file not found: ${missing}` });
-  assert.throws(() => loadPublicKey(pki.dir), { code: 'IO', message: `public key path is a directory, not a file: ${pki.dir}` });
+  assert.throws(() => loadPrivateKey(missing), { code: 'IO', message: `private key file (--private-key) '${missing}' does not exist` });
+  assert.throws(() => loadPublicKey(pki.dir), { code: 'IO', message: `public key file (--public-key) '${pki.dir}' is a directory, not a file` });
   const text = pki.file('text.pem');
   fs.writeFileSync(text, 'hello\n');
   assert.throws(() => loadPrivateKey(text), { code: 'KEY', message: `private key file ${text} holds no PEM block (expected -----BEGIN PRIVATE KEY-----)` });

@@ -107,7 +107,8 @@ MODEL_CASES.push({
 });
 MODEL_CASES.push({ name: 'a file added at the top', tamper: (m) => fs.writeFileSync(p(m, 'added.bin'), 'new'), expect: /unsigned file\(s\): 'added\.bin'/, passesWithIgnoreUnsigned: true });
 MODEL_CASES.push({ name: 'a file added in a sub-folder', tamper: (m) => fs.writeFileSync(p(m, 'sub/deep/added.bin'), 'new'), expect: /unsigned file\(s\): 'sub\/deep\/added\.bin'/, passesWithIgnoreUnsigned: true });
-MODEL_CASES.push({ name: 'an empty file added', tamper: (m) => fs.writeFileSync(p(m, 'empty'), ''), expect: /unsigned file\(s\): 'empty'/, passesWithIgnoreUnsigned: true, filesOnly: true });
+MODEL_CASES.push({ name: 'an empty file added', tamper: (m) => fs.writeFileSync(p(m, 'empty'), ''), expect: /unsigned file\(s\): 'empty'/, passesWithIgnoreUnsigned: true });
+MODEL_CASES.push({ name: 'an empty __init__.py added in a sub-folder', tamper: (m) => fs.writeFileSync(p(m, 'sub/__init__.py'), ''), expect: /unsigned file\(s\): 'sub\/__init__\.py'/, passesWithIgnoreUnsigned: true });
 MODEL_CASES.push({
   name: 'a sub-folder replaced by a symlink to an identical copy',
   tamper: (m) => {
@@ -184,6 +185,8 @@ function bundleCases(method, ser) {
     ['a second signature added', (b) => { b.dsseEnvelope.signatures.push(other.dsseEnvelope.signatures[0]); }, `BUNDLE|${SIG}`, /signature/i],
     ['the payload type changed', (b) => { b.dsseEnvelope.payloadType = 'application/json'; }, `BUNDLE|${SIG}`, /payload ?type|signature/i],
     ['the media type changed', (b) => { b.mediaType = 'application/vnd.dev.sigstore.bundle.v0.9+json'; }, 'BUNDLE', /media type/],
+    ['the media type relabelled v0.2', (b) => { b.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.2'; }, 'BUNDLE', /media type .*version=0\.2 is a v0\.2 bundle/],
+    ['the media type relabelled v0.1', (b) => { b.mediaType = 'application/vnd.dev.sigstore.bundle+json;version=0.1'; }, 'BUNDLE', /media type .*version=0\.1 is a v0\.1 bundle/],
     ['the media type removed', (b) => { delete b.mediaType; }, 'BUNDLE', /mediaType/],
   ];
   if (method === 'key' || method === 'pkcs11') {

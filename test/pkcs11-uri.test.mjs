@@ -118,7 +118,7 @@ test('pin-source errors: missing, empty, directory, other schemes and hosts', (t
   fs.writeFileSync(empty, '');
   const err = (uri, code, pattern) =>
     assert.throws(() => pinFromUri(parsePkcs11Uri(uri)), (e) => e.code === code && pattern.test(e.message), uri);
-  err(`pkcs11:?pin-source=${d}/missing`, 'IO', /PIN file not found: .*missing/);
+  err(`pkcs11:?pin-source=${d}/missing`, 'IO', /PIN file \(pin-source\) '.*missing' does not exist/);
   err(`pkcs11:?pin-source=${empty}`, 'USAGE', /is empty/);
   err(`pkcs11:?pin-source=${d}`, 'IO', /is a directory/);
   err('pkcs11:?pin-source=https://example.com/pin', 'USAGE', /only files and file: URIs/);

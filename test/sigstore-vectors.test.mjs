@@ -2,13 +2,14 @@
 // tampering, a wrong identity, a look-alike identity and a wrong issuer are rejected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSigstoreVerifier } from '../dist/verifiers/sigstore.js';
 import { describeSigstoreBundle } from '../dist/verifiers/sigstore-describe.js';
+import { writeTufCache } from './support/tuf-cache.mjs';
 
 const vectors = fileURLToPath(new URL('../../shared/vectors/', import.meta.url));
 const mt = join(vectors, 'model-transparency');
@@ -139,9 +140,10 @@ test('with no network at all (unshare -n), the TUF refresh fails fast and the em
 test('offline fallbacks: a cached TUF target is preferred over the embedded root; staging uses its own root', { skip: skip || (unshareWorks() === true ? false : unshareWorks()) }, () => {
   const cache = mkdtempSync(join(tmpdir(), 'ms-tuf-'));
   try {
-    const targets = join(cache, 'model-signing', 'tuf', 'tuf-repo-cdn.sigstore.dev', 'targets');
-    mkdirSync(targets, { recursive: true });
-    writeFileSync(join(targets, 'trusted_root.json'), readFileSync(join(vectors, 'sigstore-trust', 'production', 'trusted_root.json')));
+    // A cached target is used only with the cached TUF metadata that lists it (length and hashes).
+    const { targetsDir: targets } = writeTufCache(join(cache, 'model-signing', 'tuf'), 'https://tuf-repo-cdn.sigstore.dev', {
+      'trusted_root.json': readFileSync(join(vectors, 'sigstore-trust', 'production', 'trusted_root.json')),
+    });
     const script = (staging) => `
       import { createSigstoreVerifier } from ${JSON.stringify(new URL('../dist/verifiers/sigstore.js', import.meta.url).href)};
       import { readFileSync } from 'node:fs';
@@ -155,7 +157,7 @@ test('offline fallbacks: a cached TUF target is preferred over the embedded root
     const prod = run(false);
     assert.match(prod.stdout, /WARNING .*using the cached copy .*tuf-repo-cdn\.sigstore\.dev\/targets\/trusted_root\.json/);
     assert.match(prod.stdout, /OK stefanb@us\.ibm\.com/);
-    // A damaged cache is not fatal: the embedded root is used.
+    // A damaged cache (the target no longer matches its TUF metadata) is not fatal: the embedded root is used.
     writeFileSync(join(targets, 'trusted_root.json'), '{not json');
     const damaged = run(false);
     assert.match(damaged.stdout, /WARNING .*embedded/);

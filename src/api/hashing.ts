@@ -55,8 +55,19 @@ export interface HashItem {
 /** More tasks than this would exhaust memory long before hashing ends (e.g. 8-byte shards of a big file). */
 export const MAX_HASH_TASKS = 10_000_000;
 
-/** Files: one task per file (empty files too). Shards: `shardSize` ranges; empty files give none. */
-export function buildHashItems(files: readonly ModelFile[], s: Serialization, fromSignature = false): HashItem[] {
+/**
+ * What verification may hash: as many digests as the signature lists plus this margin (local files the
+ * signature does not list still get digests, for the report). A model needing more cannot match its
+ * signature, and creating its tasks could exhaust memory (a signed shard size of 1 over a big file).
+ */
+export const VERIFY_TASK_MARGIN = 1024;
+
+/**
+ * Files: one task per file (empty files too). Shards: `shardSize` ranges; empty files give none.
+ * The count is computed from the sizes before any task exists; `maxTasks` (verification: the
+ * signature's resource count plus a margin) lowers the limit.
+ */
+export function buildHashItems(files: readonly ModelFile[], s: Serialization, fromSignature = false, maxTasks?: number): HashItem[] {
   const noFollow = !s.allowSymlinks;
   const task = (f: ModelFile, start: number, end: number): HashTask => ({
     name: f.name,
@@ -72,7 +83,7 @@ export function buildHashItems(files: readonly ModelFile[], s: Serialization, fr
     noFollow,
   });
   if (s.method === 'files') {
-    checkTaskCount(files.length, s, fromSignature);
+    checkTaskCount(files.length, s, fromSignature, maxTasks);
     return files.map((f) => ({ name: f.name, task: task(f, 0, f.size), file: f }));
   }
   const size = s.shardSize;
@@ -80,6 +91,7 @@ export function buildHashItems(files: readonly ModelFile[], s: Serialization, fr
     files.reduce((n, f) => n + Math.ceil(f.size / size), 0),
     s,
     fromSignature,
+    maxTasks,
   );
   const items: HashItem[] = [];
   for (const f of files) {
@@ -91,7 +103,14 @@ export function buildHashItems(files: readonly ModelFile[], s: Serialization, fr
   return items;
 }
 
-function checkTaskCount(n: number, s: Serialization, fromSignature: boolean): void {
+function checkTaskCount(n: number, s: Serialization, fromSignature: boolean, maxTasks?: number): void {
+  if (maxTasks !== undefined && n > maxTasks && maxTasks < MAX_HASH_TASKS) {
+    const how = s.method === 'shards' ? `in shards of ${s.shardSize} bytes as signed` : 'file by file as signed';
+    throw new ModelSigningError(
+      'MISMATCH',
+      `the model does not match its signature: hashing it ${how} needs ${n} digests, but the signature lists only ${maxTasks - VERIFY_TASK_MARGIN} (refused before hashing)`,
+    );
+  }
   if (n <= MAX_HASH_TASKS) return;
   if (fromSignature) {
     // Verifying: the shard size is the signer's choice, not a flag the user can change.
@@ -127,6 +146,8 @@ export class Config {
   private digestCache: DigestCacheOptions | undefined;
   /** Built from a signature's serialization (verification), not from the user's choices. */
   private fromSignature = false;
+  /** Verification: at most this many digests (the signature's resource count plus a margin). */
+  private maxTasks: number | undefined;
 
   useFileSerialization(o: SerializationOptions = {}): this {
     this.applyCommon(o);
@@ -200,8 +221,9 @@ export class Config {
    * For verification: hash exactly as a signature's serialization says (method, algorithm, shard
    * size, symlink policy, ignore paths). The default git exclusions stay on, as in the reference.
    */
-  static fromSerialization(s: Serialization): Config {
+  static fromSerialization(s: Serialization, o: { signedResources?: number } = {}): Config {
     const cfg = new Config();
+    if (o.signedResources !== undefined) cfg.maxTasks = o.signedResources + VERIFY_TASK_MARGIN;
     if (!isHashAlgorithm(s.hashType)) throw new ModelSigningError('USAGE', `unknown hash algorithm '${String(s.hashType)}'`);
     if (s.method === 'shards') cfg.useShardSerialization({ hashAlgorithm: s.hashType, shardSize: s.shardSize });
     else if (s.method === 'files') cfg.useFileSerialization({ hashAlgorithm: s.hashType });
@@ -244,11 +266,24 @@ export class Config {
    * Names that do not exist are returned in `missing` rather than failing.
    */
   async hashSelected(modelPath: string, names: readonly string[]): Promise<Manifest & { missing: string[] }> {
-    const { manifest, walk } = await this.run(modelPath, names);
-    return { ...manifest, missing: walk.missing };
+    const { manifest, missing } = await this.hashWithDetails(modelPath, names);
+    return { ...manifest, missing };
   }
 
-  private async run(modelPath: string, onlyNames: readonly string[] | undefined): Promise<{ manifest: Manifest; walk: WalkResult }> {
+  /**
+   * Hashes the model (or only `onlyNames`) and also returns the names that were not found and the
+   * empty files walked: shard manifests cannot record empty files (OMS 6.3.2 omits them), so signing
+   * and verification account for them separately.
+   */
+  async hashWithDetails(
+    modelPath: string,
+    onlyNames?: readonly string[],
+  ): Promise<{ manifest: Manifest; missing: string[]; emptyFiles: string[] }> {
+    const { manifest, walk, emptyFiles } = await this.run(modelPath, onlyNames);
+    return { manifest, missing: walk.missing, emptyFiles };
+  }
+
+  private async run(modelPath: string, onlyNames: readonly string[] | undefined): Promise<{ manifest: Manifest; walk: WalkResult; emptyFiles: string[] }> {
     const user = resolveApiIgnorePaths(modelPath, this.ignorePaths);
     const serialization = this.serializationWith(user);
     // Worker start-up overlaps the walk (nothing starts for an evidently small model). With a digest
@@ -266,22 +301,32 @@ export class Config {
       signal: this.signal,
       listRegularFiles: listing,
     });
+    // Verification: a model with more files than the signature lists (plus the margin) cannot match it
+    // (every unlisted file, empty ones too, is unsigned): refused before anything is hashed.
+    const fileCount = (walk.listed?.length ?? 0) + walk.files.length;
+    if (this.maxTasks !== undefined && fileCount > this.maxTasks && this.maxTasks < MAX_HASH_TASKS) {
+      throw new ModelSigningError(
+        'MISMATCH',
+        `the model does not match its signature: it holds ${fileCount} files, but the signature lists only ${this.maxTasks - VERIFY_TASK_MARGIN} resources (refused before hashing)`,
+      );
+    }
     const resources: ResourceDescriptor[] = [];
+    const emptyFiles = walk.files.filter((f) => f.size === 0).map((f) => f.name);
     let files = walk.files;
     let done = { bytes: 0, tasks: 0 };
-    if (walk.listed && walk.listed.length > 0) ({ files, done } = await this.hashListed(walk, serialization, resources));
+    if (walk.listed && walk.listed.length > 0) ({ files, done } = await this.hashListed(walk, serialization, resources, emptyFiles));
     // The limit counts every digest, those of the listed pass too (before any task is made).
     const toMake = serialization.method === 'shards' ? files.reduce((n, f) => n + Math.ceil(f.size / serialization.shardSize), 0) : files.length;
-    checkTaskCount(resources.length + toMake, serialization, this.fromSignature);
-    const items = buildHashItems(files, serialization, this.fromSignature);
-    if (items.length === 0 && resources.length === 0 && onlyNames === undefined) {
+    checkTaskCount(resources.length + toMake, serialization, this.fromSignature, this.maxTasks);
+    const items = buildHashItems(files, serialization, this.fromSignature, this.maxTasks);
+    if (items.length === 0 && resources.length === 0 && onlyNames === undefined && !this.fromSignature) {
       // Only reachable with shards: every file is empty, and empty files have no shards.
       throw new ModelSigningError('MODEL', `model '${modelPath}' has nothing to sign: all its files are empty, and shard serialization records no shards for empty files`);
     }
     const digests = await this.digestItems(items, walk, done);
     for (let i = 0; i < items.length; i++) resources.push({ name: items[i]!.name, algorithm: serialization.hashType, digest: digests[i]!.toString('hex') });
     // Pre-sorted by UTF-8 bytes (= code points) so makeManifest's own sort has nothing left to do.
-    return { manifest: { ...makeManifest(walk.modelName, serialization, sortByName(resources)), singleFile: walk.singleFile }, walk };
+    return { manifest: { ...makeManifest(walk.modelName, serialization, sortByName(resources)), singleFile: walk.singleFile }, walk, emptyFiles };
   }
 
   /**
@@ -293,9 +338,10 @@ export class Config {
     walk: WalkResult,
     s: Serialization,
     resources: ResourceDescriptor[],
+    emptyFiles: string[],
   ): Promise<{ files: ModelFile[]; done: { bytes: number; tasks: number } }> {
     const listed = walk.listed!;
-    if (s.method === 'files') checkTaskCount(listed.length + walk.files.length, s, this.fromSignature);
+    if (s.method === 'files') checkTaskCount(listed.length + walk.files.length, s, this.fromSignature, this.maxTasks);
     const walkedBytes = walk.files.reduce((n, f) => n + f.size, 0);
     const cb = this.onProgress;
     const files = [...walk.files];
@@ -320,6 +366,7 @@ export class Config {
         }
         done.bytes += size;
         done.tasks++;
+        if (size === 0) emptyFiles.push(name);
         if (s.method === 'files') resources.push({ name, algorithm: hashType, digest: digest.toString('hex') });
         else if (size > 0) resources.push({ name: shardName(name, 0, size), algorithm: hashType, digest: digest.toString('hex') }); // empty files have no shards
       },

@@ -141,13 +141,26 @@ export class Config {
     await signer.prepare?.(); // e.g. Sigstore: token, signing config, services, sign-in
     const sigRel = signatureIgnorePath(modelPath, signaturePath, process.cwd());
     if (sigRel !== null) cfg.addIgnoredPaths({ paths: [sigRel] });
-    const hashed = await cfg.hash(modelPath);
+    const { manifest: hashed, emptyFiles } = await cfg.hashWithDetails(modelPath);
+    if (hashed.serialization.method === 'shards' && emptyFiles.length > 0) throw emptyFilesUnderShards(emptyFiles);
     const manifest = this.compat === 'reference' ? referenceLayout(hashed) : hashed;
     const payload = this.compat === 'reference' ? referenceStatement(manifest) : manifestToStatement(manifest);
     const bundle = await signer.sign(payload);
     writeBundleAtomic(signaturePath, bundle);
     return { manifest, bundle };
   }
+}
+
+/**
+ * Shard manifests cannot record empty files (OMS 6.3.2 omits them), and verification must report an
+ * unlisted local file as unsigned: signing would produce a signature its own model fails.
+ */
+function emptyFilesUnderShards(names: string[]): ModelSigningError {
+  const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+  return new ModelSigningError(
+    'MODEL',
+    `cannot sign with shard serialization: ${shown} ${names.length === 1 ? 'is' : 'are'} empty, and shard signatures cannot record empty files, so verification would report ${names.length === 1 ? 'it' : 'them'} as unsigned; use file serialization or exclude ${names.length === 1 ? 'it' : 'them'} with --ignore-paths`,
+  );
 }
 
 /** Signs with the defaults: Sigstore, file serialization, SHA-256. */

@@ -4,6 +4,7 @@
  * `verifying.Config.verify()`: a mismatch throws VerificationMismatchError (code MISMATCH) carrying the report.
  * Nothing leaves the machine and nothing is fetched: Sigstore uses the embedded trusted root or the given one.
  */
+import { checkBundleConsistency } from '../bundle-consistency.js';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { checkBundleShape, DEFAULT_MAX_BUNDLE_BYTES } from '../bundle.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
@@ -155,6 +156,7 @@ export async function verifyBrowserModel(
   verifier: Verifier,
   o: Omit<BrowserVerifyOptions, 'files' | 'signature' | 'method'> = {},
 ): Promise<VerificationReport> {
+  checkBundleConsistency(bundle); // as verifyModel: redundant fields must agree with what is verified
   const verified = await verifier.verify(bundle);
   if (verified.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ModelSigningError('BUNDLE', `expected DSSE payload type ${IN_TOTO_PAYLOAD_TYPE}, but got '${verified.payloadType}'`);

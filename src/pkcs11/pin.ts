@@ -1,7 +1,10 @@
 /** Where the token PIN comes from: `pin-value`, a `pin-source` file, or the caller's prompt. */
-import { readFileSync } from 'node:fs';
+import { readUserTextFile } from '../io/read-user-file.js';
 import { resolve } from 'node:path';
-import { ModelSigningError, errorMessage } from '../errors.js';
+import { ModelSigningError } from '../errors.js';
+
+/** A PIN is a few bytes; anything bigger is not a PIN file. */
+const MAX_PIN_FILE_BYTES = 64 * 1024;
 import type { Pkcs11Uri } from './uri.js';
 
 /**
@@ -31,16 +34,7 @@ export function pinSourcePath(source: string): string {
 /** Reads a PIN file: its whole content, less one trailing line break (`echo 1234 > pin` adds one). */
 export function readPinFile(source: string): string {
   const path = pinSourcePath(source);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ModelSigningError('IO', `PIN file not found: ${path} (pin-source)`);
-    if (code === 'EISDIR') throw new ModelSigningError('IO', `PIN file is a directory: ${path} (pin-source)`);
-    if (code === 'EACCES') throw new ModelSigningError('IO', `permission denied reading PIN file ${path} (pin-source)`);
-    throw new ModelSigningError('IO', `cannot read PIN file ${path}: ${errorMessage(e)}`);
-  }
+  const text = readUserTextFile(path, 'PIN file (pin-source)', 'utf8', { maxBytes: MAX_PIN_FILE_BYTES });
   const pin = text.replace(/\r?\n$/, '');
   if (pin === '') throw new ModelSigningError('USAGE', `PIN file ${path} is empty (pin-source)`);
   return pin;

@@ -41,8 +41,9 @@ interface Target {
 async function prepare(o: TokenKeyOptions): Promise<Target> {
   const uri = parsePkcs11Uri(o.pkcs11Uri);
   await loadPkcs11js(); // before the module search: "install pkcs11js" is the first thing to fix
-  const modulePath = findModule(uri, o.modulePaths ?? []);
+  // The PIN file is user input like a key file: a bad one is named before the module is looked for.
   let pin = pinFromUri(uri);
+  const modulePath = findModule(uri, o.modulePaths ?? []);
   const pinSupplier: PinSupplier = {
     known: () => pin,
     ask: async (tokenLabel: string) => {

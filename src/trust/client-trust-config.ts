@@ -1,5 +1,5 @@
 /** Reads a ClientTrustConfig JSON file (trusted root + signing config) for a private Sigstore instance. */
-import { readFileSync } from 'node:fs';
+import { TRUST_CONFIG_LABEL, readUserTextFile } from '../io/read-user-file.js';
 import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
 
@@ -11,12 +11,7 @@ export interface ClientTrustConfigData {
 }
 
 export function loadClientTrustConfig(path: string): ClientTrustConfigData {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ModelSigningError('IO', `cannot read trust config '${path}': ${errorMessage(e)}`, { cause: e });
-  }
+  const text = readUserTextFile(path, TRUST_CONFIG_LABEL, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,7 +3,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { loadClientTrustConfig } from './client-trust-config.js';
 import { publicInstance, type SigstoreInstance } from './instances.js';
-import { cachedTufTarget, fetchTufTarget, tufFailureReason, type TufOptions } from './tuf.js';
+import { fetchTufTarget, tufFailureReason, verifiedCachedTufTarget, type TufOptions } from './tuf.js';
 
 export interface TrustedRootOptions extends TufOptions {
   useStaging?: boolean;
@@ -29,18 +29,21 @@ export async function resolveTrustedRoot(o: TrustedRootOptions = {}): Promise<Tr
   return fallbackRoot(instance, o, undefined);
 }
 
-function fallbackRoot(instance: SigstoreInstance, o: TrustedRootOptions, why: string | undefined): TrustedRoot {
-  const cached = cachedTufTarget(instance, TRUSTED_ROOT_TARGET, o);
-  if (cached) {
-    try {
-      const root = parseRoot(cached.text, cached.path);
-      if (why) o.onWarning?.(`${why}; using the cached copy ${cached.path}`);
-      return root;
-    } catch {
-      // A damaged cache is not fatal: the embedded root follows.
-    }
+async function fallbackRoot(instance: SigstoreInstance, o: TrustedRootOptions, why: string | undefined): Promise<TrustedRoot> {
+  let cacheProblem: string | undefined;
+  try {
+    const cached = await verifiedCachedTufTarget(instance, TRUSTED_ROOT_TARGET, o);
+    const root = parseRoot(cached.text, cached.path);
+    if (why) o.onWarning?.(`${why}; using the cached copy ${cached.path}`);
+    return root;
+  } catch (e) {
+    // No usable cache is not fatal: the embedded root follows. A cache someone else could have
+    // planted is worth saying, even offline.
+    const msg = errorMessage(e);
+    if (/not safe to trust|does not match|does not verify/.test(msg)) cacheProblem = msg;
   }
-  if (why) o.onWarning?.(`${why}; using the copy embedded in model-signing`);
+  if (cacheProblem) o.onWarning?.(`${why ? `${why}; ` : ''}not using the cached trusted root (${cacheProblem}); using the copy embedded in model-signing`);
+  else if (why) o.onWarning?.(`${why}; using the copy embedded in model-signing`);
   return TrustedRoot.fromJSON(instance.embedded.trustedRoot);
 }
 

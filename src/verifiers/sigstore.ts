@@ -9,6 +9,8 @@
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
+import { checkNoUnprocessedCriticalExtensions } from '../certificates.js';
+import { TRUST_CONFIG_LABEL, readUserFile } from '../io/read-user-file.js';
 import type { VerifiedPayload, Verifier } from './types.js';
 import { valueMatcher } from './identity-match.js';
 
@@ -37,6 +39,8 @@ export interface SigstoreVerifierOptions {
 export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
   const identity = valueMatcher('identity', o.identity, o.identityRegexp);
   const issuerMatch = valueMatcher('OIDC issuer', o.oidcIssuer, o.oidcIssuerRegexp);
+  // A trust config is a file the user names: a FIFO, a device or a missing file fails now, naming the flag.
+  if (o.trustConfig !== undefined) readUserFile(o.trustConfig, TRUST_CONFIG_LABEL);
   let root: Promise<TrustedRoot> | undefined;
   return {
     async verify(json: Record<string, unknown>): Promise<VerifiedPayload> {
@@ -56,6 +60,8 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
         const hint = otherInstanceHint(bundle, trustedRoot, o);
         throw hint ? new ModelSigningError(err.code, `${err.message}; ${hint}`, { cause: e }) : err;
       }
+      // @sigstore/verify validates the Fulcio chain without looking at criticality (RFC 5280 6.1.4 (o)).
+      await checkNoUnprocessedCriticalExtensions(...bundleCertificates(bundle));
       const san = signer.identity?.subjectAlternativeName;
       const issuer = signer.identity?.extensions?.issuer;
       if (!identity.matches(san)) {
@@ -86,6 +92,17 @@ async function nodeTrustedRoot(o: SigstoreVerifierOptions, warnings: string[]): 
     ...(o.offline ? { offline: true } : {}),
     onWarning: (m) => (o.onWarning ? o.onWarning(m) : warnings.push(m)),
   });
+}
+
+/** The certificates the bundle carries (leaf first) and how errors name them. */
+function bundleCertificates(bundle: Bundle): [Uint8Array[], string[]] {
+  const vm = bundle.verificationMaterial.content;
+  if (vm.$case === 'certificate') return [[vm.certificate.rawBytes], ['Fulcio signing certificate']];
+  if (vm.$case === 'x509CertificateChain') {
+    const ders = vm.x509CertificateChain.certificates.map((c) => c.rawBytes);
+    return [ders, ders.map((_, i) => (i === 0 ? 'Fulcio signing certificate' : `bundle certificate #${i + 1}`))];
+  }
+  return [[], []];
 }
 
 function parseBundle(json: Record<string, unknown>, bundleFromJSON: (j: unknown) => Bundle): Bundle {

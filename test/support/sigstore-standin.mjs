@@ -2,7 +2,7 @@
 // over real HTTP), an OIDC issuer (discovery, JWKS, auto-approving authorization endpoint, PKCE-checking token
 // endpoint), a GitHub-Actions-style token endpoint, and the ClientTrustConfig describing it all.
 // Three workarounds for @sigstore/mock 0.12.1: Rekor v1 logs the canonical dsse body (not the proposed entry);
-// Rekor v2 logs a real rekor.v2 Entry at index 0; the TSA clock is whole seconds (@sigstore/core rejects
+// Rekor v2 logs a real rekor.v2 Entry at index 0, without an integrated time and with its proof's root hash as bytes; the TSA clock is whole seconds (@sigstore/core rejects
 // DER-trimmed millisecond fractions).
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -203,5 +203,8 @@ async function rekorV2(tlog, body) {
   const tle = await tlog.logV2(entry); // the proof is for index 0 of a one-leaf tree
   tle.logIndex = '0';
   tle.inclusionProof.logIndex = '0';
+  tle.integratedTime = '0'; // Rekor v2 records no integration time (the mock sets one)
+  // The mock decodes the proof's hex root hash as base64; undo that so it equals the checkpoint's root hash.
+  tle.inclusionProof.rootHash = Buffer.from(Buffer.from(tle.inclusionProof.rootHash).toString('base64'), 'hex');
   return { statusCode: 201, response: JSON.stringify(TransparencyLogEntry.toJSON(tle)), contentType: 'application/json' };
 }

@@ -120,7 +120,7 @@ test('node-only cases: a FIFO, /dev/zero or a directory given for any file flag 
   execFileSync('mkfifo', [fifo]);
   const emptyDir = path.join(dir, 'a-directory');
   fs.mkdirSync(emptyDir);
-  const p = { model, sig, fifo, dir: emptyDir, out: path.join(dir, 'out.sig'), privateKey: built.material.privateKey, leafCert: built.material.leafCert };
+  const p = { model, sig, fifo, dir: emptyDir, out: path.join(dir, 'out.sig'), privateKey: built.material.privateKey, publicKey: built.material.publicKey, leafCert: built.material.leafCert };
   p.privateKey = built.material.leafKey; // matches leafCert for the certificate signer
   const runs = [];
   for (const c of built.cases.filter((x) => x.nodeOnly)) {

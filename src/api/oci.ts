@@ -1,0 +1,12 @@
+/**
+ * OCI API: sign and verify models stored in OCI registries (images, ORAS artifacts, ModelCars) or
+ * described by a local image manifest file. See src/oci/ for the pieces.
+ */
+export { signOci, type OciSignOptions, type OciSigningResult, type OutputMode } from '../oci/sign.js';
+export { verifyOci, type OciVerifyOptions, type OciVerificationReport } from '../oci/verify.js';
+export { ociTargetOf, loadManifestFile, loadFromRegistry, type OciTarget, type LoadedImage } from '../oci/load.js';
+export { parseReference, type ImageReference } from '../oci/reference.js';
+export { parseManifestBytes, type ImageManifest, type ImageIndex, type Descriptor } from '../oci/image-manifest.js';
+export { ociResources, ociManifest, isModelCar, type OciResource } from '../oci/payload.js';
+export { RegistryClient, type RegistryOptions } from '../oci/registry-client.js';
+export { attachSignature, findSignatures, SIGNATURE_ARTIFACT_TYPE, type AttachmentMode } from '../oci/attach.js';

@@ -14,7 +14,7 @@ export const NO_REGISTRY = existsSync(REGISTRY_BIN) || spawnSync('which', ['dock
 
 export const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

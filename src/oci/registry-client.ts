@@ -140,7 +140,8 @@ export class RegistryClient {
       return await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? errorMessage(e);
+      const timedOut = e instanceof Error && e.name === 'TimeoutError';
+      const why = timedOut ? `no answer within ${Math.round(this.timeoutMs / 1000)} s` : (cause?.code ?? cause?.message ?? errorMessage(e));
       this.fail(where, `cannot reach the registry at ${new URL(url).origin} (${why})`);
     }
   }

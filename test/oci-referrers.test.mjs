@@ -1,0 +1,111 @@
+// The paths Debian's docker-registry cannot exercise, against the SMALL IN-TEST REGISTRY of
+// support/oci-referrers-registry.mjs (labelled as such): the OCI 1.1 referrers API with OCI-Subject,
+// the token (Bearer) flow, and registries that send bytes other than what was asked for.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { cliPath, repoRoot, tempDir } from './support/cli.mjs';
+import { startReferrersRegistry } from './support/oci-referrers-registry.mjs';
+import { RegistryClient } from '../dist/oci/registry-client.js';
+
+function keys(dir, name = 'key') {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const priv = join(dir, `${name}.pem`);
+  const pub = join(dir, `${name}.pub`);
+  writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
+  return { priv, pub };
+}
+
+// The registry runs in this process: the CLI must run without blocking the event loop.
+function runCli(args, { env = {} } = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, MODEL_SIGNING_LOG_LEVEL: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c) => (stdout += c));
+    p.stderr.on('data', (c) => (stderr += c));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const USER = { user: 'bob', pass: 'token-pw' };
+
+async function pushArtifact(host, repo, tag, credential = null) {
+  const c = new RegistryClient(host, { insecure: true, credential: credential ? { username: credential.user, password: credential.pass } : null });
+  const cfg = await c.pushBlob(repo, Buffer.from('{}'));
+  const layer = await c.pushBlob(repo, Buffer.from('weights'));
+  const raw = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', ...cfg },
+    layers: [{ mediaType: 'application/octet-stream', ...layer, annotations: { 'org.opencontainers.image.title': 'model.bin' } }],
+  }));
+  return (await c.putManifest(repo, tag, raw, 'application/vnd.oci.image.manifest.v1+json')).digest;
+}
+
+function authFile(dir, host, cred) {
+  const f = join(dir, 'auth.json');
+  writeFileSync(f, JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${cred.user}:${cred.pass}`).toString('base64') } } }));
+  return { REGISTRY_AUTH_FILE: f, DOCKER_CONFIG: join(dir, 'no-docker'), XDG_RUNTIME_DIR: '' };
+}
+
+test('referrers API (in-test registry): attached with OCI-Subject, no fallback tag, found newest first; token auth', async (t) => {
+  const reg = await startReferrersRegistry(t, { bearer: USER });
+  const dir = tempDir(t);
+  const env = authFile(dir, reg.host, USER);
+  const digest = await pushArtifact(reg.host, 'team/model', 'v1', USER);
+  const ref = `${reg.host}/team/model:v1`;
+  const k1 = keys(dir, 'one');
+  const k2 = keys(dir, 'two');
+  const s1 = await runCli(['sign', 'key', ref, '--private-key', k1.priv, '--insecure', '--json'], { env });
+  assert.equal(s1.status, 0, s1.stderr);
+  const a1 = JSON.parse(s1.stdout).attached;
+  assert.equal(a1.location, 'referrers API');
+  assert.equal(a1.tag, null);
+  assert.equal([...reg.tags.keys()].some((k) => k.includes('sha256-')), false, 'no fallback index when the registry indexes referrers');
+  await new Promise((r) => setTimeout(r, 1100)); // distinct creation times (second resolution)
+  const s2 = await runCli(['sign', 'key', ref, '--private-key', k2.priv, '--insecure', '--json'], { env });
+  assert.equal(s2.status, 0, s2.stderr);
+  const a2 = JSON.parse(s2.stdout).attached;
+  assert.equal(reg.referrers.get(digest).length, 2);
+
+  const v2 = await runCli(['verify', 'key', ref, '--public-key', k2.pub, '--insecure', '--json'], { env });
+  assert.equal(v2.status, 0, v2.stderr);
+  const r2 = JSON.parse(v2.stdout);
+  assert.deepEqual([r2.image.signature_location, r2.image.signature_digest, r2.image.digest], ['referrers API', a2.digest, digest]);
+  const v1 = await runCli(['verify', 'key', ref, '--public-key', k1.pub, '--insecure', '--json'], { env });
+  assert.equal(v1.status, 0, v1.stderr);
+  assert.equal(JSON.parse(v1.stdout).image.signature_digest, a1.digest, 'an older signature by another key is still found');
+  assert.ok(reg.stats.requests.includes(`GET /v2/team/model/referrers/${digest}`));
+
+  // Without credentials the token service refuses: one line naming the reference.
+  const anon = await runCli(['verify', 'key', ref, '--public-key', k1.pub, '--insecure'], { env: { ...env, REGISTRY_AUTH_FILE: join(dir, 'none.json') } });
+  assert.equal(anon.status, 1);
+  assert.match(anon.stderr, new RegExp(`^Verification failed with error: ${reg.host}/team/model:v1: the token service refused the anonymous request \\(HTTP 401\\)\\n$`));
+});
+
+test('a registry whose bytes do not match the digest (header or reference) is refused; 403 is reported', async (t) => {
+  const dir = tempDir(t);
+  const k = keys(dir);
+  const liar = await startReferrersRegistry(t, { lieDigest: true });
+  await pushArtifact(liar.host, 'm/x', 'v1');
+  const r1 = await runCli(['sign', 'key', `${liar.host}/m/x:v1`, '--private-key', k.priv, '--insecure']);
+  assert.equal(r1.status, 1);
+  assert.match(r1.stderr, /m\/x:v1: the manifest's bytes do not match the Docker-Content-Digest sha256:/);
+
+  const swapper = await startReferrersRegistry(t, { tamperManifest: true });
+  const d = await pushArtifact(swapper.host, 'm/x', 'v1');
+  const r2 = await runCli(['sign', 'key', `${swapper.host}/m/x@${d}`, '--private-key', k.priv, '--insecure']);
+  assert.equal(r2.status, 1);
+  assert.match(r2.stderr, new RegExp(`m/x@${d}: the registry sent a manifest whose digest is sha256:[0-9a-f]{64}, not the one asked for`));
+  assert.equal(swapper.referrers.size, 0, 'nothing pushed');
+
+  const deny = await startReferrersRegistry(t, { forbidden: ['secret/model'] });
+  const r3 = await runCli(['verify', 'key', `${deny.host}/secret/model:v1`, '--public-key', k.pub, '--insecure']);
+  assert.equal(r3.status, 1);
+  assert.match(r3.stderr, /secret\/model:v1: access denied \(HTTP 403\) with anonymous access/);
+});

@@ -334,3 +334,29 @@ test('basic auth from the docker config file (htpasswd registry); wrong credenti
   assert.equal(anon.status, 1);
   assert.match(anon.stderr, /authentication failed \(HTTP 401\) with anonymous access/);
 });
+
+test('inspect shows the image reference, the manifest digest and the attached signatures (not verified)', { skip }, async (t) => {
+  const reg = await startRegistry(t);
+  const dir = tempDir(t);
+  const k = keys(dir);
+  const art = await pushOrasArtifact(reg.host, 'i/m', 'v1', files);
+  const ref = `${reg.host}/i/m:v1`;
+  const sig = join(dir, 'i.sig');
+  assert.equal(runCli(['sign', 'key', ref, '--private-key', k.priv, '--insecure', '--output-mode', 'both', '--signature', sig]).status, 0);
+  const r = runCli(['inspect', ref, '--insecure']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`image reference: ${reg.host}/i/m:v1\\nmanifest digest: ${art.digest}\\nsignatures attached: 1`));
+  assert.match(r.stdout, /NOT VERIFIED/);
+  const j = runCli(['inspect', ref, '--insecure', '--json']);
+  assert.equal(j.status, 0, j.stderr);
+  const out = JSON.parse(j.stdout);
+  assert.equal(out.image.digest, art.digest);
+  assert.equal(out.image.signatures[0].location, 'referrers tag');
+  assert.equal(out.statement.model_name, ref);
+  const f = runCli(['inspect', sig]);
+  assert.equal(f.status, 0, f.stderr);
+  assert.match(f.stdout, new RegExp(`image reference \\(claimed\\): ${reg.host}/i/m:v1`));
+  const none = runCli(['inspect', `${reg.host}/i/none:v1`, '--insecure']);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /i\/none:v1: manifest not found/);
+});

@@ -105,6 +105,10 @@ test('ModelCar: only annotated layers, names without /models/, OLOT content dige
   };
   const rs = await oci.ociResources(oci.parseManifestBytes(Buffer.from(JSON.stringify(m)), 't'), 't');
   assert.deepEqual(rs.map((r) => [r.name, r.digest]).sort(), [['model.bin', hex('weights')], ['sub/conf.json', hex('conf')]]);
+  // An in-layer path escaping the model is refused.
+  const evil = structuredClone(m);
+  evil.layers[1].annotations['olot.layer.content.inlayerpath'] = '/models/../../etc/passwd';
+  await assert.rejects(oci.ociResources(oci.parseManifestBytes(Buffer.from(JSON.stringify(evil)), 'e.json'), 'e.json'), /e\.json: ModelCar layer 1 name "\.\.\/\.\.\/etc\/passwd" has a '\.\.' segment/);
   // A directory layer needs the registry: said so with a manifest file.
   m.layers.push({ mediaType: 'x', digest: d('dir'), size: 3, annotations: { 'olot.layer.content.type': 'directory', 'olot.layer.content.inlayerpath': '/models/' } });
   await assert.rejects(oci.ociResources(oci.parseManifestBytes(Buffer.from(JSON.stringify(m)), 'f.json'), 'f.json'), /directory layer: its files can only be hashed from the registry/);

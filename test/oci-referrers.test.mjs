@@ -109,3 +109,10 @@ test('a registry whose bytes do not match the digest (header or reference) is re
   assert.equal(r3.status, 1);
   assert.match(r3.stderr, /secret\/model:v1: access denied \(HTTP 403\) with anonymous access/);
 });
+
+test('credentials go only to the registry: an upload location on another host is refused', async (t) => {
+  const reg = await startReferrersRegistry(t, { basic: USER, foreignUpload: true });
+  const c = new RegistryClient(reg.host, { insecure: true, credential: { username: USER.user, password: USER.pass } });
+  await assert.rejects(c.pushBlob('a/b', Buffer.from('x')), /a\/b@sha256:[0-9a-f]{64}: the registry sent the upload to another host \(http:\/\/127\.0\.0\.2:9\)/);
+  assert.equal(reg.stats.requests.some((r) => r.startsWith('PUT')), false);
+});

@@ -49,7 +49,8 @@ export async function startReferrersRegistry(t, opts = {}) {
       if (ref === 'uploads/' && req.method === 'POST') {
         const id = randomUUID();
         uploads.add(id);
-        res.writeHead(202, { location: `/v2/${repo}/blobs/uploads/${id}` });
+        // foreignUpload: a registry that sends the upload (and so the credentials) to another host.
+        res.writeHead(202, { location: opts.foreignUpload ? `http://127.0.0.2:9/v2/${repo}/blobs/uploads/${id}` : `/v2/${repo}/blobs/uploads/${id}` });
         return void res.end();
       }
       const up = /^uploads\/(.+)$/.exec(ref);

@@ -198,3 +198,26 @@ test('reference parsing: host required, tags, digests, oci:// prefix', () => {
   assert.throws(() => oci.parseReference('quay.io/UPPER'), /not a valid repository name/);
   assert.throws(() => oci.parseReference('quay.io/a@sha256:short'), /is not a sha256/);
 });
+
+test('a Go-port-style payload (config.json dropped, nothing recorded) verifies with --ignore-paths config.json', async (t) => {
+  const dir = tempDir(t);
+  const k = keys(dir);
+  const { EllipticKeySigner } = await import('../dist/signers/key.js');
+  // Exactly what the Go port writes for `--ignore-paths config.json`: ignore_paths: [] and no config.json.
+  const statement = expectedStatement('go-manifest', Object.entries(files).map(([n, c]) => [n, hex(c)]));
+  statement.predicate.serialization.ignore_paths = [];
+  const bundle = await EllipticKeySigner.fromFile({ privateKey: k.priv }).sign(Buffer.from(JSON.stringify(statement)));
+  const sig = join(dir, 'go.sig');
+  writeFileSync(sig, JSON.stringify(bundle));
+  const mf = join(dir, 'go-manifest.json');
+  writeFileSync(mf, JSON.stringify(orasManifest()));
+  const plain = runCli(['verify', 'key', mf, '--public-key', k.pub, '--signature', sig]);
+  assert.equal(plain.status, 1, 'the manifest has a config the signature does not list');
+  assert.match(plain.stderr, /unsigned file\(s\): 'config\.json'/);
+  const ok = runCli(['verify', 'key', mf, '--public-key', k.pub, '--signature', sig, '--ignore-paths', 'config.json']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const folder = join(dir, 'pulled');
+  mkdirSync(folder);
+  for (const [n, c] of Object.entries(files)) writeFileSync(join(folder, n), c);
+  assert.equal(runCli(['verify', 'key', folder, '--public-key', k.pub, '--signature', sig]).status, 0, 'and the pulled folder as a directory');
+});

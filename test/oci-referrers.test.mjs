@@ -104,6 +104,20 @@ test('a registry whose bytes do not match the digest (header or reference) is re
   assert.match(r2.stderr, new RegExp(`m/x@${d}: the registry sent a manifest whose digest is sha256:[0-9a-f]{64}, not the one asked for`));
   assert.equal(swapper.referrers.size, 0, 'nothing pushed');
 
+  // Huge and non-JSON manifests from a registry.
+  const odd = await startReferrersRegistry(t);
+  for (const [tag, body, re] of [
+    ['huge', JSON.stringify({ schemaVersion: 2, pad: 'x'.repeat(5 * 1024 * 1024) }), /m\/odd:huge: the manifest of .* is \d+ bytes, more than the limit of 4194304/],
+    ['text', '<html>not json</html>', /m\/odd:text: the manifest is not valid JSON/],
+  ]) {
+    const r = await fetch(`http://${odd.host}/v2/m/odd/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(r.status, 201);
+    const out = await runCli(['sign', 'key', `${odd.host}/m/odd:${tag}`, '--private-key', k.priv, '--insecure']);
+    assert.equal(out.status, 1, tag);
+    assert.match(out.stderr, re, tag);
+    assert.equal(out.stderr.trim().split('\n').length, 1, tag);
+  }
+
   const deny = await startReferrersRegistry(t, { forbidden: ['secret/model'] });
   const r3 = await runCli(['verify', 'key', `${deny.host}/secret/model:v1`, '--public-key', k.pub, '--insecure']);
   assert.equal(r3.status, 1);

@@ -85,12 +85,13 @@ function parseDescriptor(v: unknown, where: string, fail: (m: string) => never):
 }
 
 /**
- * Parses manifest bytes. `what` names the source (a reference or a file) in every error.
+ * Parses manifest bytes. `what` names the source (a reference or a file) in every error ('' when the
+ * caller adds it).
  * An index is returned as such; callers that need an image manifest call `requireImageManifest`.
  */
 export function parseManifestBytes(raw: Buffer, what: string): ImageManifest | ImageIndex {
   const fail: (m: string) => never = (m) => {
-    throw new ModelSigningError('MODEL', `${what}: ${m}`);
+    throw new ModelSigningError('MODEL', what ? `${what}: ${m}` : m);
   };
   if (raw.length > MAX_MANIFEST_BYTES) fail(`manifest is ${raw.length} bytes, more than the limit of ${MAX_MANIFEST_BYTES}`);
   let json: unknown;

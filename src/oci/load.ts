@@ -76,7 +76,7 @@ export async function loadFromRegistry(reference: ImageReference, o: RegistryOpt
   try {
     const got = await client.getManifest(repo, manifestRef(reference));
     if (!got) throw new ModelSigningError('REGISTRY', `manifest not found (HTTP 404)`);
-    let parsed = parseManifestBytes(got.raw, 'the registry\'s manifest');
+    let parsed = parseManifestBytes(got.raw, '');
     if (parsed.kind === 'index') {
       const d = pickPlatform(parsed, 'the reference', o.platform);
       const child = await client.getManifest(repo, d.digest);

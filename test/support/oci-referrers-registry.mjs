@@ -80,7 +80,12 @@ export async function startReferrersRegistry(t, opts = {}) {
       manifests.set(digest, { raw: body, mediaType });
       if (!ref.startsWith('sha256:')) tags.set(`${repo}:${ref}`, digest);
       const headers = { 'docker-content-digest': digest, location: `/v2/${repo}/manifests/${digest}` };
-      const j = JSON.parse(body.toString('utf8'));
+      let j = {};
+      try {
+        j = JSON.parse(body.toString('utf8'));
+      } catch {
+        // stored as is: clients must cope with what a registry holds
+      }
       if (j.subject) {
         const list = referrers.get(j.subject.digest) ?? [];
         list.push({ mediaType, digest, size: body.length, ...(j.artifactType ? { artifactType: j.artifactType } : {}), ...(j.annotations ? { annotations: j.annotations } : {}) });

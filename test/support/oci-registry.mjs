@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { RegistryClient } from '../../dist/oci/registry-client.js';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 export const NO_REGISTRY = existsSync(REGISTRY_BIN) || spawnSync('which', ['docker-registry']).status === 0
@@ -81,24 +82,18 @@ ${extraConfig}`,
   }
 }
 
-/** Raw HTTP helpers for building test content (independent of the client under test where it matters). */
+/** Content is pushed with our own registry client (its uploads and manifest PUTs are under test too). */
+const client = (host) => new RegistryClient(host, { insecure: true, credential: null });
+
 export async function putBlob(host, repo, bytes) {
-  const digest = sha256(bytes);
-  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-  if (start.status !== 202) throw new Error(`upload start ${start.status}`);
-  const loc = new URL(start.headers.get('location'), `http://${host}`);
-  loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
-  if (put.status !== 201) throw new Error(`blob put ${put.status}`);
-  return { digest, size: bytes.length };
+  return client(host).pushBlob(repo, Buffer.from(bytes));
 }
 
 export async function putManifest(host, repo, ref, raw, mediaType = 'application/vnd.oci.image.manifest.v1+json') {
-  const r = await fetch(`http://${host}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: raw, headers: { 'content-type': mediaType } });
-  if (r.status !== 201) throw new Error(`manifest put ${r.status}: ${await r.text()}`);
-  return sha256(raw);
+  return (await client(host).putManifest(repo, ref, Buffer.from(raw), mediaType)).digest;
 }
 
+/** Raw HTTP reads, independent of the client, to check what is stored. */
 export async function getManifest(host, repo, ref, accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json') {
   const r = await fetch(`http://${host}/v2/${repo}/manifests/${ref}`, { headers: { accept } });
   return { status: r.status, raw: Buffer.from(await r.arrayBuffer()), digest: r.headers.get('docker-content-digest') };

@@ -47,15 +47,19 @@ function addRegistryOptions(cmd: Command): Command {
 }
 
 /** Model path may now be an image reference or a manifest file: the positional becomes optional for --oci-manifest FILE. */
+const TARGET_HELP = 'Model directory or file, an image reference ([oci://]host/repo:tag|@sha256:...), or an OCI image manifest file.';
+
 export function addOciSignOptions(cmd: Command): Command {
-  cmd.registeredArguments[0]?.argOptional();
+  const arg = cmd.registeredArguments[0];
+  if (arg) arg.argOptional().description = TARGET_HELP;
   return addRegistryOptions(cmd)
     .addOption(new Option('--output-mode <mode>', 'Where the signature of an image goes (default: registry for references, file for manifest files).').choices(['registry', 'file', 'both']))
     .addOption(new Option('--attachment-mode <mode>', 'How the signature is attached in the registry.').choices(['referrers', 'tag']).default('referrers'));
 }
 
 export function addOciVerifyOptions(cmd: Command): Command {
-  cmd.registeredArguments[0]?.argOptional();
+  const arg = cmd.registeredArguments[0];
+  if (arg) arg.argOptional().description = TARGET_HELP;
   return addRegistryOptions(cmd).option('--local-model <dir>', 'Also hash this local folder (pulled artifact or unpacked ModelCar) against the signed names.');
 }
 

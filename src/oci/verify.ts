@@ -92,7 +92,10 @@ export async function verifyOci(o: OciVerifyOptions): Promise<OciVerificationRep
     } catch (e) {
       const from = c.location === 'file' ? '' : ` (signature ${c.digest} from the ${c.location})`;
       errors.push(`${errorMessage(e)}${from}`);
-      if (candidates.length === 1) throw e;
+      if (candidates.length === 1) {
+        if (c.location === 'file' || !(e instanceof ModelSigningError)) throw e;
+        throw new ModelSigningError(e.code, `${img.what}: ${errors[0]}`, { cause: e });
+      }
     }
   }
   if (!chosen) {

@@ -93,3 +93,20 @@ test('tar reader: ustar files in any chunking, GNU tar long names and pax paths,
   bad[10] ^= 1;
   assert.throws(() => readTar(bad), /bad tar header checksum/);
 });
+
+test('client: a registry that does not answer, or stalls mid-body, times out with a clear message', async (t) => {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    if (req.url.includes('/silent/')) return; // never answers
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('{"schema'); // then stalls
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const c = new RegistryClient(`127.0.0.1:${server.address().port}`, { insecure: true, credential: null, timeoutMs: 300 });
+  await assert.rejects(c.getManifest('silent/x', 'v1'), /silent\/x:v1: cannot reach the registry at http:\/\/127\.0\.0\.1:\d+ \(no answer within 0\.3 s\)/);
+  await assert.rejects(c.getManifest('stall/x', 'v1'), /the transfer stalled or failed \(no data for 0\.3 s/);
+});

@@ -46,6 +46,28 @@ function parseChallenge(h: string | null): Challenge | null {
   return { scheme: 'bearer', params };
 }
 
+/**
+ * The timeout covers the wait for the headers and then each pause in the body (a multi-gigabyte layer
+ * may take long, but must keep moving). `bodyTimers` restarts it per chunk.
+ */
+const bodyTimers = new WeakMap<Response, { touch: () => void; done: () => void; seconds: number }>();
+
+async function* bodyChunks(res: Response): AsyncGenerator<Uint8Array> {
+  const t = bodyTimers.get(res);
+  if (!res.body) return;
+  try {
+    for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+      t?.touch();
+      yield c;
+    }
+  } catch (e) {
+    if (e instanceof ModelSigningError) throw e;
+    throw new ModelSigningError('REGISTRY', t ? `the transfer stalled or failed (no data for ${t.seconds} s, or ${errorMessage(e)})` : errorMessage(e));
+  } finally {
+    t?.done();
+  }
+}
+
 async function readBounded(res: Response, max: number, what: string): Promise<Buffer> {
   const len = Number(res.headers.get('content-length') ?? NaN);
   if (Number.isFinite(len) && len > max) {
@@ -55,7 +77,7 @@ async function readBounded(res: Response, max: number, what: string): Promise<Bu
   const chunks: Buffer[] = [];
   let n = 0;
   if (res.body) {
-    for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const c of bodyChunks(res)) {
       n += c.length;
       if (n > max) {
         await res.body.cancel().catch(() => undefined);
@@ -137,11 +159,29 @@ export class RegistryClient {
 
   private async send(url: string, init: RequestInit, where: string): Promise<Response> {
     try {
-      return await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
+      const controller = new AbortController();
+      const arm = () => {
+        const t = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), this.timeoutMs);
+        t.unref();
+        return t;
+      };
+      let timer = arm();
+      const res = await fetch(url, { ...init, redirect: 'follow', signal: controller.signal });
+      clearTimeout(timer);
+      timer = arm();
+      bodyTimers.set(res, {
+        touch: () => {
+          clearTimeout(timer);
+          timer = arm();
+        },
+        done: () => clearTimeout(timer),
+        seconds: this.timeoutMs / 1000,
+      });
+      return res;
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const timedOut = e instanceof Error && e.name === 'TimeoutError';
-      const why = timedOut ? `no answer within ${Math.round(this.timeoutMs / 1000)} s` : (cause?.code ?? cause?.message ?? errorMessage(e));
+      const why = timedOut ? `no answer within ${this.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? errorMessage(e));
       this.fail(where, `cannot reach the registry at ${new URL(url).origin} (${why})`);
     }
   }
@@ -237,7 +277,7 @@ export class RegistryClient {
     const h = createHash(algo);
     let n = 0;
     if (res.body) {
-      for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const c of bodyChunks(res)) {
         n += c.length;
         if (n > d.size) {
           await res.body.cancel().catch(() => undefined);

@@ -221,3 +221,23 @@ test('a Go-port-style payload (config.json dropped, nothing recorded) verifies w
   for (const [n, c] of Object.entries(files)) writeFileSync(join(folder, n), c);
   assert.equal(runCli(['verify', 'key', folder, '--public-key', k.pub, '--signature', sig]).status, 0, 'and the pulled folder as a directory');
 });
+
+test('library API: signOci to a file and verifyOci of a manifest file', async (t) => {
+  const dir = tempDir(t);
+  const k = keys(dir);
+  const mf = join(dir, 'lib.json');
+  writeFileSync(mf, JSON.stringify(orasManifest()));
+  const target = oci.ociTargetOf(mf);
+  assert.deepEqual(target, { kind: 'file', path: mf });
+  assert.equal(oci.ociTargetOf(dir), null, 'a directory is an ordinary model');
+  const sig = join(dir, 'lib.sig');
+  const s = await oci.signOci({ signer: oci.EllipticKeySigner.fromFile({ privateKey: k.priv }), target, signaturePath: sig });
+  assert.equal(s.signaturePath, sig);
+  assert.equal(s.attached, null);
+  await assert.rejects(oci.signOci({ signer: oci.EllipticKeySigner.fromFile({ privateKey: k.priv }), target, outputMode: 'registry' }), /--output-mode registry needs an image reference/);
+  const r = await oci.verifyOci({ verifier: oci.EllipticKeyVerifier.fromFile(k.pub), target, signaturePath: sig });
+  assert.equal(r.ok, true);
+  assert.equal(r.image.signatureLocation, 'file');
+  assert.equal(r.image.digest, `sha256:${hex(readFileSync(mf))}`);
+  assert.equal(r.resourceCount, 4);
+});

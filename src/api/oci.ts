@@ -10,3 +10,10 @@ export { parseManifestBytes, type ImageManifest, type ImageIndex, type Descripto
 export { ociResources, ociManifest, isModelCar, type OciResource } from '../oci/payload.js';
 export { RegistryClient, type RegistryOptions } from '../oci/registry-client.js';
 export { attachSignature, findSignatures, SIGNATURE_ARTIFACT_TYPE, type AttachmentMode } from '../oci/attach.js';
+// Signers and verifiers to hand to signOci / verifyOci.
+export { EllipticKeySigner } from '../signers/key.js';
+export { CertificateSigner } from '../signers/certificate.js';
+export { createSigstoreSigner } from '../signers/sigstore.js';
+export { EllipticKeyVerifier } from '../verifiers/key.js';
+export { CertificateVerifier } from '../verifiers/certificate.js';
+export { createSigstoreVerifier } from '../verifiers/sigstore.js';

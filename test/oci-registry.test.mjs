@@ -7,6 +7,7 @@ import { writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { runCli, tempDir } from './support/cli.mjs';
 import { NO_REGISTRY, freePort, startRegistry, pushOrasArtifact, putBlob, putManifest, getManifest, getBlob, tarOf, sha256 } from './support/oci-registry.mjs';
 
@@ -359,4 +360,24 @@ test('inspect shows the image reference, the manifest digest and the attached si
   const none = runCli(['inspect', `${reg.host}/i/none:v1`, '--insecure']);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /i\/none:v1: manifest not found/);
+});
+
+test('skopeo interop: the manifest skopeo fetches signs to the same payload as the reference, and verifies', { skip: NO_REGISTRY || (spawnSync('skopeo', ['--version']).status === 0 ? false : 'skopeo is not installed') }, async (t) => {
+  const reg = await startRegistry(t);
+  const dir = tempDir(t);
+  const k = keys(dir);
+  const art = await pushOrasArtifact(reg.host, 'sk/model', 'v1', files, { pretty: true });
+  const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/sk/model:v1`]);
+  assert.equal(sha256(raw), art.digest, 'skopeo hands out the stored bytes');
+  const mf = join(dir, 'model.json');
+  writeFileSync(mf, raw);
+  const fileSig = join(dir, 'file.sig');
+  const refSig = join(dir, 'ref.sig');
+  assert.equal(runCli(['sign', 'key', mf, '--private-key', k.priv, '--signature', fileSig]).status, 0);
+  assert.equal(runCli(['sign', 'key', `${reg.host}/sk/model:v1`, '--private-key', k.priv, '--insecure', '--output-mode', 'file', '--signature', refSig]).status, 0);
+  const resources = (p) => JSON.parse(Buffer.from(JSON.parse(readFileSync(p, 'utf8')).dsseEnvelope.payload, 'base64')).predicate.resources;
+  assert.deepEqual(resources(fileSig), resources(refSig));
+  // A signature made from the file verifies against the registry, and the other way round.
+  assert.equal(runCli(['verify', 'key', `${reg.host}/sk/model:v1`, '--public-key', k.pub, '--insecure', '--signature', fileSig]).status, 0);
+  assert.equal(runCli(['verify', 'key', mf, '--public-key', k.pub, '--signature', refSig]).status, 0);
 });

@@ -10,6 +10,8 @@ import { readSmallFile } from './credentials.js';
 import { MAX_MANIFEST_BYTES, parseManifestBytes, pickPlatform, requireImageManifest, type ImageManifest } from './image-manifest.js';
 import { looksLikeReference, manifestRef, parseReference, type ImageReference } from './reference.js';
 import { RegistryClient, type RegistryOptions } from './registry-client.js';
+import { layerFiles } from './layer-files.js';
+import type { DirectoryLayerHasher } from './payload.js';
 
 export type OciTarget = { kind: 'file'; path: string } | { kind: 'reference'; reference: ImageReference };
 
@@ -89,4 +91,19 @@ export async function loadFromRegistry(reference: ImageReference, o: RegistryOpt
   } catch (e) {
     return wrap(e);
   }
+}
+
+export async function loadTarget(target: OciTarget, o: { registry?: RegistryOptions; platform?: string }): Promise<LoadedImage> {
+  if (target.kind === 'file') {
+    if (o.platform !== undefined) throw new ModelSigningError('USAGE', '--platform applies to image references, not to manifest files');
+    return loadManifestFile(target.path);
+  }
+  return loadFromRegistry(target.reference, { ...(o.registry ?? {}), ...(o.platform !== undefined ? { platform: o.platform } : {}) });
+}
+
+/** Hashes ModelCar directory layers from the registry (only possible for references). */
+export function directoryHasher(img: LoadedImage): DirectoryLayerHasher | undefined {
+  const { client, reference } = img;
+  if (!client || !reference) return undefined;
+  return (layer, i) => layerFiles(client, reference.repository, layer, `${img.what}: ModelCar layer ${i}`);
 }

@@ -10,9 +10,8 @@ import type { Manifest } from '../manifest.js';
 import type { BundleJSON, Signer } from '../signers/types.js';
 import { checkSignaturePath } from '../api/signing.js';
 import { attachSignature, type Attached, type AttachmentMode } from './attach.js';
-import { layerFiles } from './layer-files.js';
-import { loadFromRegistry, loadManifestFile, type LoadedImage, type OciTarget } from './load.js';
-import { ociManifest, ociResources, withoutIgnored, type DirectoryLayerHasher } from './payload.js';
+import { directoryHasher, loadTarget, type OciTarget } from './load.js';
+import { ociManifest, ociResources, withoutIgnored } from './payload.js';
 import type { RegistryOptions } from './registry-client.js';
 
 export type OutputMode = 'registry' | 'file' | 'both';
@@ -39,21 +38,6 @@ export interface OciSigningResult {
   reference: string | null;
   signaturePath: string | null;
   attached: Attached | null;
-}
-
-export async function loadTarget(target: OciTarget, o: { registry?: RegistryOptions; platform?: string }): Promise<LoadedImage> {
-  if (target.kind === 'file') {
-    if (o.platform !== undefined) throw new ModelSigningError('USAGE', '--platform applies to image references, not to manifest files');
-    return loadManifestFile(target.path);
-  }
-  return loadFromRegistry(target.reference, { ...(o.registry ?? {}), ...(o.platform !== undefined ? { platform: o.platform } : {}) });
-}
-
-/** Hashes ModelCar directory layers from the registry (only possible for references). */
-export function directoryHasher(img: LoadedImage): DirectoryLayerHasher | undefined {
-  const { client, reference } = img;
-  if (!client || !reference) return undefined;
-  return (layer, i) => layerFiles(client, reference.repository, layer, `${img.what}: ModelCar layer ${i}`);
 }
 
 export async function signOci(o: OciSignOptions): Promise<OciSigningResult> {

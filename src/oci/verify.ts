@@ -14,10 +14,9 @@ import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON } from '../signers/types.js';
 import type { SignerInfo, Verifier } from '../verifiers/types.js';
 import { findSignatures, referrersTag, signatureTag, type SignatureLocation } from './attach.js';
 import { layerFiles } from './layer-files.js';
-import type { OciTarget } from './load.js';
+import { directoryHasher, loadTarget, type OciTarget } from './load.js';
 import { ociResources, withoutIgnored, type OciResource } from './payload.js';
 import type { RegistryOptions } from './registry-client.js';
-import { directoryHasher, loadTarget } from './sign.js';
 
 export interface OciVerifyOptions {
   verifier: Verifier | Promise<Verifier>;

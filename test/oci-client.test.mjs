@@ -110,3 +110,9 @@ test('client: a registry that does not answer, or stalls mid-body, times out wit
   await assert.rejects(c.getManifest('silent/x', 'v1'), /silent\/x:v1: cannot reach the registry at http:\/\/127\.0\.0\.1:\d+ \(no answer within 0\.3 s\)/);
   await assert.rejects(c.getManifest('stall/x', 'v1'), /the transfer stalled or failed \(no data for 0\.3 s/);
 });
+
+test('client: HTTPS to a plain-HTTP loopback registry suggests --insecure', { skip: NO_REGISTRY }, async (t) => {
+  const reg = await startRegistry(t);
+  const c = new RegistryClient(reg.host, { credential: null, timeoutMs: 5000 });
+  await assert.rejects(c.getManifest('a/b', 'v1'), new RegExp(`a/b:v1: cannot reach the registry at https://${reg.host} \\(.*\\); for a plain-HTTP registry on this machine add --insecure`));
+});

@@ -4,10 +4,10 @@
  * file that has the host wins). Credential helpers (`credsStore`, `credHelpers`) are not run: we never
  * execute programs named in a config file; use `docker login` with a file store or the env vars.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ModelSigningError, errorMessage } from '../errors.js';
+import { ModelSigningError } from '../errors.js';
+import { readSmallFile } from './read-small-file.js';
 
 export interface Credential {
   username: string;
@@ -15,33 +15,6 @@ export interface Credential {
 }
 
 const MAX_AUTH_FILE_BYTES = 1024 * 1024;
-
-/** Reads a regular file of at most `max` bytes without blocking on FIFOs; null when absent. */
-export function readSmallFile(path: string, max: number, what: string): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ModelSigningError('IO', `cannot open ${what} '${path}': ${errorMessage(e)}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new ModelSigningError('IO', `${what} '${path}' is not a regular file`);
-    if (st.size > max) throw new ModelSigningError('IO', `${what} '${path}' is ${st.size} bytes, more than the limit of ${max}`);
-    const buf = Buffer.alloc(max + 1);
-    let n = 0;
-    for (;;) {
-      const r = readSync(fd, buf, n, buf.length - n, null);
-      if (r === 0) break;
-      n += r;
-      if (n > max) throw new ModelSigningError('IO', `${what} '${path}' is more than the limit of ${max} bytes`);
-    }
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export function authFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const files: string[] = [];

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ModelSigningError } from '../errors.js';
-import { readSmallFile } from './credentials.js';
+import { readSmallFile } from './read-small-file.js';
 import { MAX_MANIFEST_BYTES, parseManifestBytes, pickPlatform, requireImageManifest, type ImageManifest } from './image-manifest.js';
 import { looksLikeReference, manifestRef, parseReference, type ImageReference } from './reference.js';
 import { RegistryClient, type RegistryOptions } from './registry-client.js';

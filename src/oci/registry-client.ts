@@ -182,7 +182,9 @@ export class RegistryClient {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const timedOut = e instanceof Error && e.name === 'TimeoutError';
       const why = timedOut ? `no answer within ${this.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? errorMessage(e));
-      this.fail(where, `cannot reach the registry at ${new URL(url).origin} (${why})`);
+      // A plain-HTTP registry on this machine answers TLS with garbage: say what to do.
+      const hint = !this.base.startsWith('http:') && isLoopbackHost(this.registry) ? '; for a plain-HTTP registry on this machine add --insecure' : '';
+      this.fail(where, `cannot reach the registry at ${new URL(url).origin} (${why})${hint}`);
     }
   }
 

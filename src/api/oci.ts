@@ -4,7 +4,8 @@
  */
 export { signOci, type OciSignOptions, type OciSigningResult, type OutputMode } from '../oci/sign.js';
 export { verifyOci, type OciVerifyOptions, type OciVerificationReport } from '../oci/verify.js';
-export { ociTargetOf, loadManifestFile, loadFromRegistry, type OciTarget, type LoadedImage } from '../oci/load.js';
+export { ociTargetOf, type OciTarget } from '../oci/target.js';
+export { loadManifestFile, loadFromRegistry, type LoadedImage } from '../oci/load.js';
 export { parseReference, type ImageReference } from '../oci/reference.js';
 export { parseManifestBytes, type ImageManifest, type ImageIndex, type Descriptor } from '../oci/image-manifest.js';
 export { ociResources, ociManifest, isModelCar, type OciResource } from '../oci/payload.js';

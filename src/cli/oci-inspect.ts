@@ -5,7 +5,7 @@
 import { ModelSigningError } from '../errors.js';
 import { findSignatures } from '../oci/attach.js';
 import { loadFromRegistry } from '../oci/load.js';
-import { looksLikeReference, parseReference } from '../oci/reference.js';
+import { parseReference } from '../oci/reference.js';
 import type { CliContext } from './context.js';
 import { printable } from './errors.js';
 import { formatInspect, inspectBundle, inspectToJson, type InspectInfo } from './inspect.js';
@@ -15,12 +15,6 @@ export interface OciInspectFlags {
   insecure?: boolean;
   forceInsecure?: boolean;
   platform?: string;
-}
-
-/** The image lines for a signature file whose subject is an image reference (as claimed). */
-export function claimedImageLines(info: InspectInfo): string[] {
-  const name = info.statement?.['model_name'];
-  return typeof name === 'string' && looksLikeReference(name) ? [`image reference (claimed): ${printable(name)}`] : [];
 }
 
 export async function inspectReference(ctx: CliContext, target: string, o: OciInspectFlags): Promise<InspectInfo> {

@@ -32,7 +32,7 @@ import { setExitCode } from './exit-code.js';
 import { progressReporter } from './progress.js';
 import { formatReport, reportJson } from './report.js';
 import { metadataVerifyHint, signedMetadataNote } from './hf-hints.js';
-import { addOciSignOptions, addOciVerifyOptions, ociTargetFromCli, runSignOci, runVerifyOci, type OciSignFlags, type OciVerifyFlags } from './oci.js';
+import { addOciSignOptions, addOciVerifyOptions, ociTargetFromCli, type OciSignFlags, type OciVerifyFlags } from './oci.js';
 
 export interface SignOptions extends HashingOptions, CacheOptions, OciSignFlags {
   signature: string;
@@ -75,7 +75,7 @@ export async function runSign(
   makeSigner: () => Promise<Signer> | Signer,
 ): Promise<void> {
   const oci = ociTargetFromCli(cmd, modelArg, o);
-  if (oci) return runSignOci(ctx, cmd, oci, o, makeSigner);
+  if (oci) return (await import('./oci-run.js')).runSignOci(ctx, cmd, oci, o, makeSigner);
   const modelPath = modelArg!;
   const progress = progressReporter(ctx, 'hashing');
   try {
@@ -111,7 +111,7 @@ export async function runVerify(
   makeVerifier: () => Promise<Verifier> | Verifier,
 ): Promise<void> {
   const oci = ociTargetFromCli(cmd, modelArg, o);
-  if (oci && (oci.kind === 'reference' || o.signature !== undefined)) return runVerifyOci(ctx, cmd, oci, o, makeVerifier);
+  if (oci && (oci.kind === 'reference' || o.signature !== undefined)) return (await import('./oci-run.js')).runVerifyOci(ctx, cmd, oci, o, makeVerifier);
   if (o.signature === undefined) cmd.error("error: required option '--signature <path>' not specified", { exitCode: 2 });
   const signature = o.signature;
   const modelPath = modelArg!;

@@ -3,17 +3,16 @@
  * fetch` write it), or a registry reference fetched with our client. Either way the manifest is kept
  * as the raw bytes and digested over them.
  */
-import { existsSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ModelSigningError } from '../errors.js';
 import { readSmallFile } from './read-small-file.js';
 import { MAX_MANIFEST_BYTES, parseManifestBytes, pickPlatform, requireImageManifest, type ImageManifest } from './image-manifest.js';
-import { looksLikeReference, manifestRef, parseReference, type ImageReference } from './reference.js';
+import { manifestRef, type ImageReference } from './reference.js';
+import type { OciTarget } from './target.js';
+export type { OciTarget } from './target.js';
 import { RegistryClient, type RegistryOptions } from './registry-client.js';
 import { layerFiles } from './layer-files.js';
 import type { DirectoryLayerHasher } from './payload.js';
-
-export type OciTarget = { kind: 'file'; path: string } | { kind: 'reference'; reference: ImageReference };
 
 export interface LoadedImage {
   /** Names the source in messages: the reference as typed, or the file path. */
@@ -23,31 +22,6 @@ export interface LoadedImage {
   manifest: ImageManifest;
   reference?: ImageReference;
   client?: RegistryClient;
-}
-
-/** True when the file's JSON looks like an OCI manifest (what the Go port checks: `layers` or a schemaVersion). */
-function holdsManifest(path: string): boolean {
-  try {
-    const bytes = readSmallFile(path, MAX_MANIFEST_BYTES, 'manifest file');
-    if (bytes === null) return false;
-    const j = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-    return typeof j === 'object' && j !== null && (Array.isArray(j['layers']) || Array.isArray(j['manifests']) || (typeof j['schemaVersion'] === 'number' && j['schemaVersion'] > 0));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * What `target` is: a manifest file (named with --oci-manifest, or an existing `*.json` file holding
- * one), a reference (when no such path exists), or null for an ordinary model path.
- */
-export function ociTargetOf(target: string, ociManifestFlag = false): OciTarget | null {
-  if (ociManifestFlag) return { kind: 'file', path: target };
-  if (existsSync(target)) {
-    const isJsonFile = extname(target).toLowerCase() === '.json' && statSync(target).isFile();
-    return isJsonFile && holdsManifest(target) ? { kind: 'file', path: target } : null;
-  }
-  return looksLikeReference(target) ? { kind: 'reference', reference: parseReference(target) } : null;
 }
 
 export function loadManifestFile(path: string): LoadedImage {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { cliPath, repoRoot, tempDir } from './support/cli.mjs';
 import { startReferrersRegistry } from './support/oci-referrers-registry.mjs';
@@ -129,4 +129,27 @@ test('credentials go only to the registry: an upload location on another host is
   const c = new RegistryClient(reg.host, { insecure: true, credential: { username: USER.user, password: USER.pass } });
   await assert.rejects(c.pushBlob('a/b', Buffer.from('x')), /a\/b@sha256:[0-9a-f]{64}: the registry sent the upload to another host \(http:\/\/127\.0\.0\.2:9\)/);
   assert.equal(reg.stats.requests.some((r) => r.startsWith('PUT')), false);
+});
+
+test('an attached bundle larger than the 64 MiB signature limit is skipped unread', async (t) => {
+  const reg = await startReferrersRegistry(t);
+  const dir = tempDir(t);
+  const k = keys(dir);
+  const digest = await pushArtifact(reg.host, 'big/sig', 'v1');
+  const c = new RegistryClient(reg.host, { insecure: true, credential: null });
+  const cfg = await c.pushBlob('big/sig', Buffer.from('{}'));
+  const raw = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: 'application/vnd.model-signing.signature.v0.1',
+    config: { mediaType: 'application/vnd.model-signing.signature.v0.1.config+json', ...cfg },
+    layers: [{ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: `sha256:${'1'.repeat(64)}`, size: 70 * 1024 * 1024 }],
+    subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 1 },
+  }));
+  await c.putManifest('big/sig', `sha256:${createHash('sha256').update(raw).digest('hex')}`, raw, 'application/vnd.oci.image.manifest.v1+json');
+  const r = await runCli(['verify', 'key', `${reg.host}/big/sig:v1`, '--public-key', k.pub, '--insecure']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /skipping an unreadable attached signature: .*blob is 73400320 bytes, more than the limit of 67108864/);
+  assert.match(r.stderr, /no signature attached to sha256:/);
+  assert.equal(reg.stats.requests.some((q) => q.includes(`/blobs/sha256:${'1'.repeat(64)}`)), false, 'never fetched');
 });

@@ -63,23 +63,23 @@ test('referrers API (in-test registry): attached with OCI-Subject, no fallback t
   const k2 = keys(dir, 'two');
   const s1 = await runCli(['sign', 'key', ref, '--private-key', k1.priv, '--insecure', '--json'], { env });
   assert.equal(s1.status, 0, s1.stderr);
-  const a1 = JSON.parse(s1.stdout).attached;
+  const a1 = JSON.parse(s1.stdout).image.attached;
   assert.equal(a1.location, 'referrers API');
   assert.equal(a1.tag, null);
   assert.equal([...reg.tags.keys()].some((k) => k.includes('sha256-')), false, 'no fallback index when the registry indexes referrers');
   await new Promise((r) => setTimeout(r, 1100)); // distinct creation times (second resolution)
   const s2 = await runCli(['sign', 'key', ref, '--private-key', k2.priv, '--insecure', '--json'], { env });
   assert.equal(s2.status, 0, s2.stderr);
-  const a2 = JSON.parse(s2.stdout).attached;
+  const a2 = JSON.parse(s2.stdout).image.attached;
   assert.equal(reg.referrers.get(digest).length, 2);
 
   const v2 = await runCli(['verify', 'key', ref, '--public-key', k2.pub, '--insecure', '--json'], { env });
   assert.equal(v2.status, 0, v2.stderr);
   const r2 = JSON.parse(v2.stdout);
-  assert.deepEqual([r2.image.signature_location, r2.image.signature_digest, r2.image.digest], ['referrers API', a2.digest, digest]);
+  assert.deepEqual([r2.image.signatureLocation, r2.image.signatureDigest, r2.image.digest], ['referrers API', a2.digest, digest]);
   const v1 = await runCli(['verify', 'key', ref, '--public-key', k1.pub, '--insecure', '--json'], { env });
   assert.equal(v1.status, 0, v1.stderr);
-  assert.equal(JSON.parse(v1.stdout).image.signature_digest, a1.digest, 'an older signature by another key is still found');
+  assert.equal(JSON.parse(v1.stdout).image.signatureDigest, a1.digest, 'an older signature by another key is still found');
   assert.ok(reg.stats.requests.includes(`GET /v2/team/model/referrers/${digest}`));
 
   // Without credentials the token service refuses: one line naming the reference.

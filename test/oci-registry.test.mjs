@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { runCli, tempDir } from './support/cli.mjs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { runCli, tempDir, repoRoot } from './support/cli.mjs';
 import { NO_REGISTRY, freePort, startRegistry, pushOrasArtifact, putBlob, putManifest, getManifest, getBlob, tarOf, sha256 } from './support/oci-registry.mjs';
 
 const skip = NO_REGISTRY;
+// Every --json document must match the published schema.
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(repoRoot, 'schemas', 'cli-output.schema.json'), 'utf8')));
 const hex = (b) => createHash('sha256').update(b).digest('hex');
 
 function keys(dir, name = 'key') {
@@ -63,15 +66,16 @@ test('ORAS artifact: sign by reference (fallback referrers tag), find and verify
   const s = runCli(['sign', 'key', ref, '--private-key', k.priv, '--insecure', '--json'], { cwd: dir });
   assert.equal(s.status, 0, s.stderr);
   const out = JSON.parse(s.stdout);
-  assert.equal(out.signature, null);
+  assert.ok(validate(out), JSON.stringify(validate.errors));
+  assert.equal(out.signature, undefined);
   assert.equal(existsSync(join(dir, 'model.sig')), false, 'output mode registry (the default for references) writes no file');
   assert.equal(out.image.digest, art.digest, 'the digest is over the bytes as stored (pretty-printed), not re-serialized');
-  assert.equal(out.attached.location, 'referrers tag');
-  assert.equal(out.model_name, ref);
+  assert.equal(out.image.attached.location, 'referrers tag');
+  assert.equal(out.modelName, ref);
   assert.deepEqual(out.resources.map((r) => r.name), ['README.md', 'config.json', 'model.safetensors'], 'a layer titled config.json replaces the config');
 
   // The signature artifact, in the fork's layout, with the subject = the signed manifest.
-  const sigm = await getManifest(reg.host, 'models/bert', out.attached.digest);
+  const sigm = await getManifest(reg.host, 'models/bert', out.image.attached.digest);
   assert.equal(sigm.status, 200);
   const sm = JSON.parse(sigm.raw);
   assert.equal(sm.artifactType, 'application/vnd.model-signing.signature.v0.1');
@@ -85,7 +89,7 @@ test('ORAS artifact: sign by reference (fallback referrers tag), find and verify
   assert.equal(idx.status, 200);
   const ij = JSON.parse(idx.raw);
   assert.equal(ij.mediaType, 'application/vnd.oci.image.index.v1+json');
-  assert.deepEqual(ij.manifests.map((m) => [m.digest, m.artifactType]), [[out.attached.digest, 'application/vnd.model-signing.signature.v0.1']]);
+  assert.deepEqual(ij.manifests.map((m) => [m.digest, m.artifactType]), [[out.image.attached.digest, 'application/vnd.model-signing.signature.v0.1']]);
 
   const v = runCli(['verify', 'key', ref, '--public-key', k.pub, '--insecure']);
   assert.equal(v.status, 0, v.stderr);
@@ -199,7 +203,9 @@ test('ModelCar: sign by reference; layer contents hashed on verify; a swapped la
   );
   const v = runCli(['verify', 'key', ref, '--public-key', k.pub, '--insecure', '--json']);
   assert.equal(v.status, 0, v.stderr);
-  assert.equal(JSON.parse(v.stdout).layers_checked, 3);
+  const vj = JSON.parse(v.stdout);
+  assert.ok(validate(vj), JSON.stringify(validate.errors));
+  assert.equal(vj.image.layersChecked, 3);
 
   // Unpacked ModelCar folder (the /models directory).
   const local = join(dir, 'models');
@@ -351,9 +357,10 @@ test('inspect shows the image reference, the manifest digest and the attached si
   const j = runCli(['inspect', ref, '--insecure', '--json']);
   assert.equal(j.status, 0, j.stderr);
   const out = JSON.parse(j.stdout);
+  assert.ok(validate(out), JSON.stringify(validate.errors));
   assert.equal(out.image.digest, art.digest);
   assert.equal(out.image.signatures[0].location, 'referrers tag');
-  assert.equal(out.statement.model_name, ref);
+  assert.equal(out.statement.modelName, ref);
   const f = runCli(['inspect', sig]);
   assert.equal(f.status, 0, f.stderr);
   assert.match(f.stdout, new RegExp(`image reference \\(claimed\\): ${reg.host}/i/m:v1`));

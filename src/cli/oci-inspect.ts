@@ -9,6 +9,7 @@ import { parseReference } from '../oci/reference.js';
 import type { CliContext } from './context.js';
 import { printable } from './errors.js';
 import { formatInspect, inspectBundle, inspectToJson, type InspectInfo } from './inspect.js';
+import { printJson } from './json-output.js';
 
 export interface OciInspectFlags {
   json?: boolean;
@@ -34,7 +35,7 @@ export async function inspectReference(ctx: CliContext, target: string, o: OciIn
     signatures: found.map((f) => ({ digest: f.digest, location: f.location })),
   };
   if (o.json) {
-    ctx.print(JSON.stringify({ ...inspectToJson(info), image }, null, 2));
+    printJson(ctx, 'inspect', { ...inspectToJson(info), image }, info.statementError ? new ModelSigningError('BUNDLE', info.statementError) : undefined);
   } else {
     const lines = [
       `image reference: ${printable(target)}`,

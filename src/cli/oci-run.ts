@@ -1,6 +1,5 @@
 /** Running `sign`/`verify` on an OCI target (loaded only when the target is one). */
 import type { Command } from 'commander';
-import { ModelSigningError, errorMessage } from '../errors.js';
 import type { Signer } from '../signers/types.js';
 import type { Verifier } from '../verifiers/types.js';
 import type { OciTarget } from '../oci/target.js';
@@ -12,8 +11,9 @@ import { mismatchSummary } from '../verify-model.js';
 import type { CliContext } from './context.js';
 import { EXIT_FAILURE, printable, reportError } from './errors.js';
 import { setExitCode } from './exit-code.js';
-import { manifestToJson } from './manifest-json.js';
-import { formatReport, reportToJson } from './report.js';
+import { manifestJson, printJson } from './json-output.js';
+import { formatReport, reportJson } from './report.js';
+import { VerificationMismatchError } from '../verify-model.js';
 import type { OciFlags, OciSignFlags, OciVerifyFlags } from './oci.js';
 
 function registryOptions(o: OciFlags): RegistryOptions {
@@ -44,38 +44,35 @@ export async function runSignOci(ctx: CliContext, cmd: Command, target: OciTarge
       ctx.info(`Signature attached to ${r.reference}@${r.imageDigest} as ${r.attached.digest} (${where})`);
     }
     if (o.json) {
-      ctx.print(
-        JSON.stringify(
-          {
-            ok: true,
-            signature: r.signaturePath,
-            image: { reference: r.reference, digest: r.imageDigest },
-            attached: r.attached ? { location: r.attached.location, digest: r.attached.digest, tag: r.attached.tag ?? null } : null,
-            ...manifestToJson(r.manifest),
-            resource_count: r.manifest.resources.length,
-          },
-          null,
-          2,
-        ),
-      );
+      printJson(ctx, 'sign', {
+        ...(r.signaturePath !== null ? { signature: r.signaturePath } : {}),
+        compat: 'spec',
+        ...manifestJson(r.manifest),
+        image: {
+          reference: r.reference,
+          digest: r.imageDigest,
+          attached: r.attached ? { location: r.attached.location, digest: r.attached.digest, tag: r.attached.tag ?? null } : null,
+        },
+      });
     } else ctx.print('Signing succeeded');
   } catch (e) {
-    if (o.json) ctx.print(JSON.stringify({ ok: false, error: { code: e instanceof ModelSigningError ? e.code : 'INTERNAL', message: errorMessage(e) } }, null, 2));
+    if (o.json) printJson(ctx, 'sign', o.outputMode === 'registry' || (o.outputMode === undefined && target.kind === 'reference') ? {} : { signature: o.signature }, e);
     setExitCode(cmd, reportError(ctx, 'Signing failed with error: ', e));
   }
 }
 
 function ociReportJson(r: OciVerificationReport, signature: string | undefined): Record<string, unknown> {
   return {
-    ...reportToJson(r, signature),
+    ...(signature !== undefined ? { signature } : {}),
+    ...reportJson(r),
     image: {
       reference: r.image.reference,
       digest: r.image.digest,
-      signature_location: r.image.signatureLocation,
-      signature_digest: r.image.signatureDigest,
+      signatureLocation: r.image.signatureLocation,
+      signatureDigest: r.image.signatureDigest,
+      layersChecked: r.layersChecked,
+      localModel: r.localModel,
     },
-    layers_checked: r.layersChecked,
-    local_model: r.localModel,
   };
 }
 
@@ -91,7 +88,7 @@ export async function runVerifyOci(ctx: CliContext, cmd: Command, target: OciTar
       ignorePaths: resourceIgnores(o),
       onWarning: (m) => ctx.warn(m),
     });
-    if (o.json) ctx.print(JSON.stringify(ociReportJson(r, o.signature), null, 2));
+    if (o.json) printJson(ctx, 'verify', ociReportJson(r, o.signature), r.ok ? undefined : new VerificationMismatchError(r));
     if (r.image.signatureLocation !== 'file') {
       ctx.info(`Signature ${r.image.signatureDigest} found in the ${r.image.signatureLocation} of ${describeTarget(target)}@${r.image.digest}`);
     }
@@ -103,7 +100,7 @@ export async function runVerifyOci(ctx: CliContext, cmd: Command, target: OciTar
     if (!o.json) ctx.err(formatReport(r) + '\n');
     setExitCode(cmd, EXIT_FAILURE);
   } catch (e) {
-    if (o.json) ctx.print(JSON.stringify({ ok: false, error: { code: e instanceof ModelSigningError ? e.code : 'INTERNAL', message: errorMessage(e) } }, null, 2));
+    if (o.json) printJson(ctx, 'verify', o.signature !== undefined ? { signature: o.signature } : {}, e);
     setExitCode(cmd, reportError(ctx, 'Verification failed with error: ', e));
   }
 }

@@ -139,6 +139,7 @@ export async function verifyOci(o: OciVerifyOptions): Promise<OciVerificationRep
     serialization: expected.serialization,
     rootDigest: expected.rootDigest,
     resourceCount: expected.resources.length,
+    resources: expected.resources,
     ...diff,
     warnings,
     signer: chosen.signer,

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'MISMATCH' // the model does not match the signed manifest
   | 'SIGNING' // signing failed (remote service, token, ...)
   | 'PKCS11' // hardware token problems
+  | 'REGISTRY' // an OCI registry refused, failed or sent something inconsistent
   | 'INTERNAL';
 
 export class ModelSigningError extends Error {

@@ -15,6 +15,8 @@ import { statementToManifest, type ExpectedManifest } from '../statement.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { isoDate, printJson, resourcesJson, serializationJson } from './json-output.js';
 import type { BundleJSON } from '../signers/types.js';
+import { existsSync } from 'node:fs';
+import { looksLikeReference } from '../oci/reference.js';
 
 export const NOT_VERIFIED = 'NOT VERIFIED: this only shows what the signature claims';
 
@@ -202,19 +204,32 @@ export function formatInspect(info: InspectInfo, files = false): string {
   return lines.map(printable).join('\n');
 }
 
+/** For a signature whose subject is an image reference (a claim, like the rest). */
+function claimedImageLines(info: InspectInfo): string[] {
+  const name = info.statement?.['modelName'] ?? info.statement?.['model_name'];
+  return typeof name === 'string' && looksLikeReference(name) ? [printable(`image reference (claimed): ${name}`)] : [];
+}
+
 export function inspectCommand(ctx: CliContext): Command {
   return new Command('inspect')
     .description('Show what a signature claims (NOT verified: no signature, trust or model check).')
-    .argument('<SIGNATURE>', 'The signature file (Sigstore bundle).')
+    .argument('<SIGNATURE>', 'The signature file (Sigstore bundle), or an image reference to show its attached signatures.')
     .option('--json', 'Print the claims as JSON.')
     .option('--files', 'Also list every signed file (or shard) with its digest.')
+    .option('--insecure', 'Image references: plain HTTP to a loopback registry.')
+    .option('--platform <os/arch>', 'Image references: the platform to pick from an image index.')
     .helpOption('-h, --help', 'Show this message and exit.')
-    .action((signature: string, o: { json?: boolean; files?: boolean }, cmd: Command) => {
+    .action(async (signature: string, o: { json?: boolean; files?: boolean; insecure?: boolean; platform?: string }, cmd: Command) => {
       try {
+        if (!existsSync(signature) && looksLikeReference(signature)) {
+          const info = await (await import('./oci-inspect.js')).inspectReference(ctx, signature, o);
+          if (info.statementError) setExitCode(cmd, 1);
+          return;
+        }
         const info = inspectBundle(readBundleFile(signature));
         const failure = info.statementError ? new ModelSigningError('BUNDLE', info.statementError) : undefined;
         if (o.json) printJson(ctx, 'inspect', { signature, ...inspectToJson(info, o.files === true) }, failure);
-        else ctx.print(formatInspect(info, o.files === true));
+        else ctx.print([formatInspect(info, o.files === true), ...claimedImageLines(info)].join('\n'));
         if (info.statementError) setExitCode(cmd, 1);
       } catch (e) {
         if (o.json) printJson(ctx, 'inspect', { signature }, e);

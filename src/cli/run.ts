@@ -32,13 +32,14 @@ import { setExitCode } from './exit-code.js';
 import { progressReporter } from './progress.js';
 import { formatReport, reportJson } from './report.js';
 import { metadataVerifyHint, signedMetadataNote } from './hf-hints.js';
+import { addOciSignOptions, addOciVerifyOptions, ociTargetFromCli, type OciSignFlags, type OciVerifyFlags } from './oci.js';
 
-export interface SignOptions extends HashingOptions, CacheOptions {
+export interface SignOptions extends HashingOptions, CacheOptions, OciSignFlags {
   signature: string;
   json?: boolean;
 }
-export interface VerifyOptions extends ModelOptions, CacheOptions {
-  signature: string;
+export interface VerifyOptions extends ModelOptions, CacheOptions, OciVerifyFlags {
+  signature?: string;
   ignoreUnsignedFiles?: boolean;
   json?: boolean;
 }
@@ -49,14 +50,17 @@ export function addSignOptions(cmd: Command): Command {
   addModelOptions(cmd);
   addHashingOptions(cmd);
   addCacheOptions(cmd);
+  addOciSignOptions(cmd);
   return cmd.option('--json', 'Print the result (signed manifest summary) as JSON.');
 }
 
 /** --signature (required), model flags, --ignore-unsigned-files/--no-ignore-unsigned-files, --json. */
 export function addVerifyOptions(cmd: Command): Command {
-  cmd.requiredOption('--signature <path>', 'The signature file to verify.');
+  // Required, except for an image reference (the signature is then looked up in the registry).
+  cmd.option('--signature <path>', 'The signature file to verify (for an image reference: default, the one attached in the registry).');
   addModelOptions(cmd);
   addCacheOptions(cmd);
+  addOciVerifyOptions(cmd);
   return cmd
     .option('--ignore-unsigned-files', 'Check only the files the signature lists; ignore other local files.')
     .option('--no-ignore-unsigned-files', 'Fail on local files the signature does not list (default).')
@@ -66,10 +70,13 @@ export function addVerifyOptions(cmd: Command): Command {
 export async function runSign(
   ctx: CliContext,
   cmd: Command,
-  modelPath: string,
+  modelArg: string | undefined,
   o: SignOptions,
   makeSigner: () => Promise<Signer> | Signer,
 ): Promise<void> {
+  const oci = ociTargetFromCli(cmd, modelArg, o);
+  if (oci) return (await import('./oci-run.js')).runSignOci(ctx, cmd, oci, o, makeSigner);
+  const modelPath = modelArg!;
   const progress = progressReporter(ctx, 'hashing');
   try {
     const compat = parseCompat(o.compat ?? 'spec');
@@ -99,10 +106,15 @@ export async function runSign(
 export async function runVerify(
   ctx: CliContext,
   cmd: Command,
-  modelPath: string,
+  modelArg: string | undefined,
   o: VerifyOptions,
   makeVerifier: () => Promise<Verifier> | Verifier,
 ): Promise<void> {
+  const oci = ociTargetFromCli(cmd, modelArg, o);
+  if (oci && (oci.kind === 'reference' || o.signature !== undefined)) return (await import('./oci-run.js')).runVerifyOci(ctx, cmd, oci, o, makeVerifier);
+  if (o.signature === undefined) cmd.error("error: required option '--signature <path>' not specified", { exitCode: 2 });
+  const signature = o.signature;
+  const modelPath = modelArg!;
   const progress = progressReporter(ctx, 'hashing');
   try {
     // The library's verification, with the flags only adding exclusions to what the signature says.
@@ -116,13 +128,13 @@ export async function runVerify(
     if (cache) cfg.useDigestCache(cache);
     let report: VerificationReport;
     try {
-      report = await cfg.verify(modelPath, o.signature);
+      report = await cfg.verify(modelPath, signature);
     } catch (e) {
       if (!(e instanceof verifying.VerificationMismatchError)) throw e;
       report = e.report;
     }
     progress?.done();
-    if (o.json) printJson(ctx, 'verify', { signature: o.signature, ...reportJson(report) }, report.ok ? undefined : new verifying.VerificationMismatchError(report));
+    if (o.json) printJson(ctx, 'verify', { signature, ...reportJson(report) }, report.ok ? undefined : new verifying.VerificationMismatchError(report));
     if (report.ok) {
       for (const t of report.signer.timestamps ?? []) ctx.info(`signature timestamped ${t.time} by '${printable(t.authority)}'`);
       if (!o.json) ctx.print('Verification succeeded');
@@ -135,7 +147,7 @@ export async function runVerify(
     setExitCode(cmd, EXIT_FAILURE);
   } catch (e) {
     progress?.done();
-    if (o.json) printJson(ctx, 'verify', { signature: o.signature }, e);
+    if (o.json) printJson(ctx, 'verify', { signature }, e);
     setExitCode(cmd, reportError(ctx, 'Verification failed with error: ', e));
   }
 }

@@ -16,6 +16,8 @@ export class CliContext {
     readonly out: (s: string) => void = (s) => process.stdout.write(s),
     readonly err: (s: string) => void = (s) => process.stderr.write(s),
     readonly stderrIsTTY: boolean = Boolean(process.stderr.isTTY),
+    /** The terminal's width now (it changes when the window is resized). */
+    readonly stderrColumns: () => number = () => process.stderr.columns || 80,
   ) {}
 
   enabled(level: LogLevel): boolean {

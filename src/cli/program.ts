@@ -6,6 +6,8 @@ import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE } from './errors.js';
 import { packageVersion } from './version.js';
 import { exitCodeOf } from './exit-code.js';
 import { usageErrorJson } from './json-output.js';
+import { configureHelpFor } from './help.js';
+import { checkMethod } from './method-check.js';
 export { setExitCode } from './exit-code.js';
 
 /** Each method module contributes `sign <method>` and `verify <method>` subcommands. */
@@ -102,6 +104,7 @@ function group(name: string, description: string, methods: MethodModule[], pick:
 function configureTree(cmd: Command, ctx: CliContext): void {
   cmd.exitOverride();
   cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) });
+  configureHelpFor(cmd);
   for (const c of cmd.commands) configureTree(c, ctx);
 }
 
@@ -113,6 +116,7 @@ export async function runCli(argv: readonly string[], ctx = new CliContext(), pr
     return EXIT_USAGE;
   }
   try {
+    checkMethod(program, normalised);
     await program.parseAsync(normalised, { from: 'user' });
     return exitCodeOf(program) ?? EXIT_OK;
   } catch (e) {

@@ -8,6 +8,7 @@ import { ModelSigningError } from '../errors.js';
 import { privateKeyIsEncrypted } from '../keys.js';
 import { readUserTextFile } from '../io/read-user-file.js';
 import type { CliContext } from './context.js';
+import { debug } from '../debug-log.js';
 import { canPrompt, readHiddenLine } from './hidden-prompt.js';
 
 export const PASSWORD_ENV = 'MODEL_SIGNING_PASSWORD';
@@ -42,12 +43,20 @@ export function readPasswordFile(path: string): string {
 export async function keyPassword(ctx: CliContext, privateKey: string, o: PasswordOptions): Promise<string | undefined> {
   if (o.password !== undefined) {
     ctx.warn('a password given with --password is visible to other users of this machine (process list, shell history); prefer --password-file');
+    debug('key', 'password from --password');
     return o.password;
   }
-  if (o.passwordFile !== undefined) return readPasswordFile(o.passwordFile);
+  if (o.passwordFile !== undefined) {
+    debug('key', `password from the file '${o.passwordFile}'`);
+    return readPasswordFile(o.passwordFile);
+  }
   const fromEnv = process.env[PASSWORD_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    debug('key', `password from $${PASSWORD_ENV}`);
+    return fromEnv;
+  }
   if (!privateKeyIsEncrypted(privateKey)) return undefined;
+  debug('key', `private key '${privateKey}' is encrypted and no password was given: asking on the terminal`);
   if (!canPrompt()) {
     throw new ModelSigningError('KEY', `private key ${privateKey} is encrypted: give its password with --password-file or $${PASSWORD_ENV}`);
   }

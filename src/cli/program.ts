@@ -2,7 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, parseLogLevel } from './context.js';
 import { normaliseArgv } from './argv.js';
-import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE, printable } from './errors.js';
+import { setDebugSink } from '../debug-log.js';
 import { packageVersion } from './version.js';
 import { exitCodeOf } from './exit-code.js';
 import { usageErrorJson } from './json-output.js';
@@ -71,6 +72,7 @@ export async function buildProgram(ctx: CliContext, progName: string, argv: read
       else ctx.logLevel = level;
     }
     ctx.quiet = Boolean(o.quiet);
+    if (ctx.enabled('debug')) setDebugSink((topic, m) => ctx.debug(`${topic}: ${printable(m)}`));
   });
 
   // Only the selected command is loaded for real; the others are listed for help.

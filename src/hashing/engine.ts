@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
+import { debug } from '../debug-log.js';
 import { ModelSigningError } from '../errors.js';
 import { STAT, STAT_FIELDS, type HashOptions, type HashProgress, type HashTask } from './types.js';
 import { listedPath } from './listed-path.js';
@@ -45,8 +46,14 @@ export async function hashTasks(tasks: readonly HashTask[], opts: HashOptions): 
   }
   const chunkSize = normaliseChunkSize(opts.chunkSize);
   const maxWorkers = opts.maxWorkers ?? availableParallelism();
+  const inline = progress.total <= INLINE_MAX_BYTES && tasks.length <= INLINE_MAX_TASKS;
+  debug('hash', () =>
+    inline
+      ? `${tasks.length} task(s), ${progress.total} bytes: hashed on the main thread (chunk size ${Math.min(chunkSize, 1 << 20)} bytes)`
+      : `${tasks.length} task(s), ${progress.total} bytes: up to ${maxWorkers} worker thread(s)${opts.maxWorkers === undefined ? ' (one per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
+  );
   const digests =
-    progress.total <= INLINE_MAX_BYTES && tasks.length <= INLINE_MAX_TASKS
+    inline
       ? await hashInline(tasks, opts.algorithm, Math.min(chunkSize, 1 << 20), progress, opts.signal, opts.nativeBackends !== false)
       : await hashWithWorkers(tasks, opts.algorithm, chunkSize, maxWorkers, progress, opts.signal, opts.nativeBackends !== false);
   progress.finish();

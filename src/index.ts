@@ -7,3 +7,4 @@ export { ModelSigningError, isModelSigningError, type ErrorCode } from './errors
 export type { Signer, BundleJSON } from './signers/types.js';
 export type { Verifier, VerifiedPayload, SignerInfo } from './verifiers/types.js';
 export { referenceLayout, referenceStatement, referenceIncompatibility, type Compat } from './compat/reference.js';
+export { setDebugSink, type DebugSink } from './debug-log.js';

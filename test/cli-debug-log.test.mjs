@@ -122,7 +122,8 @@ test('a PKCS #11 PIN (pin-value) never appears in debug output', { skip: softhsm
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /^debug: /m);
     assert.ok(!r.stdout.includes(pin));
-    // The one mention allowed is none: the pin-value warning names the parameter, not its value.
+    // The pin-value warning names the parameter, not its value.
+    assert.match(r.stderr, /^warning: the PIN in pin-value is visible to other users of this machine \(process list, shell history\); prefer pin-source=<file>$/m);
     assert.ok(!r.stderr.includes(pin), r.stderr);
   } finally {
     token.cleanup();

@@ -60,6 +60,9 @@ test('key signing at debug level: exclusions with reasons, workers, chunk size, 
   const v = runCli(['verify', 'key', '--public-key', pubKey, '--signature', sig, '--ignore-paths', join(model, 'logs'), model], { env: { MODEL_SIGNING_LOG_LEVEL: 'debug' } });
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stderr, /^debug: verify: signature verified in [\d.]+ ms: signed by EC P-256 public key [0-9a-f]{64}$/m);
+  const c = runCli(['--log-level', 'debug', 'verify', 'certificate', '--signature', sig, model]);
+  assert.equal(c.status, 1);
+  assert.match(c.stderr, /^debug: trust: trust anchors: Node's bundled root store \(\d+ certificates\)$/m);
 });
 
 test('hashing on worker threads logs their number and the chunk size', (t) => {
@@ -122,6 +125,7 @@ test('a PKCS #11 PIN (pin-value) never appears in debug output', { skip: softhsm
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /^debug: /m);
     assert.ok(!r.stdout.includes(pin));
+    assert.match(r.stderr, /^debug: pkcs11: module \S+; token 'debug-token', object 'k'; PIN from pin-value$/m);
     // The pin-value warning names the parameter, not its value.
     assert.match(r.stderr, /^warning: the PIN in pin-value is visible to other users of this machine \(process list, shell history\); prefer pin-source=<file>$/m);
     assert.ok(!r.stderr.includes(pin), r.stderr);

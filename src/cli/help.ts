@@ -41,4 +41,5 @@ export function configureHelpFor(cmd: Command): void {
     subcommandTerm: (c: Command) => c.name(),
   });
   cmd.showHelpAfterError(helpHint(cmd));
+  if (cmd.commands.length > 0) cmd.helpCommand('help [command]', 'Show the help of a command.');
 }

@@ -29,6 +29,15 @@ test("a mistyped method: \"no such method 'kye' (did you mean key?)\", the metho
   );
 });
 
+test('program options before the command are skipped; `help sign` is help (exit 0), not a usage error', () => {
+  const typo = runCli(['--log-level', 'debug', '--quiet', 'verify', 'kye']);
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /^error: no such method 'kye' for verify \(did you mean key\?\)/);
+  const help = runCli(['help', 'sign']);
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /^Usage: model-signing sign /);
+});
+
 test('a method of sign given to verify is named as such, not reported as a missing --identity', () => {
   const r = runCli(['verify', 'pkcs11-certificate', '--pkcs11-uri', 'pkcs11:token=t', '--signature', 'x.sig', 'model']);
   assert.equal(r.status, 2, r.stderr);

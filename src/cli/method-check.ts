@@ -45,8 +45,8 @@ export function closestMethod(word: string, methods: readonly string[]): string 
  * usage error naming the methods. Throws a CommanderError (exit 2); returns when all is well.
  */
 export function checkMethod(program: Command, argv: readonly string[]): void {
-  const at = argv.findIndex((a) => a === 'sign' || a === 'verify');
-  if (at === -1 || argv.slice(0, at).some((a) => !a.startsWith('-') && a !== 'help')) return;
+  const at = commandIndex(argv);
+  if (at === -1 || (argv[at] !== 'sign' && argv[at] !== 'verify')) return; // `help sign` is help, not a usage error
   const group = program.commands.find((c) => c.name() === argv[at]);
   if (!group || group.commands.length === 0) return;
   const rest = argv.slice(at + 1);
@@ -66,4 +66,14 @@ export function checkMethod(program: Command, argv: readonly string[]): void {
     exitCode: EXIT_USAGE,
     code: 'model-signing.unknownMethod',
   });
+}
+
+/** Where the command word is: the first word that is neither a program option nor its value. */
+function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--log-level') i++;
+    else if (!a.startsWith('-')) return i;
+  }
+  return -1;
 }

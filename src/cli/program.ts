@@ -72,7 +72,7 @@ export async function buildProgram(ctx: CliContext, progName: string, argv: read
       else ctx.logLevel = level;
     }
     ctx.quiet = Boolean(o.quiet);
-    if (ctx.enabled('debug')) setDebugSink((topic, m) => ctx.debug(`${topic}: ${printable(m)}`));
+    setDebugSink(ctx.enabled('debug') ? (topic, m) => ctx.debug(`${topic}: ${printable(m)}`) : null);
   });
 
   // Only the selected command is loaded for real; the others are listed for help.

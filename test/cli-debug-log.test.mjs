@@ -51,7 +51,7 @@ test('key signing at debug level: exclusions with reasons, workers, chunk size, 
   assert.match(r.stderr, /^debug: walk: excluded '\.git': a git path \(--no-ignore-git-paths keeps it\)$/m);
   assert.match(r.stderr, /^debug: walk: excluded 'logs': an ignore path$/m);
   assert.match(r.stderr, /^debug: walk: 1 file\(s\) in [\d.]+ ms$/m);
-  assert.match(r.stderr, /^debug: hash: 1 task\(s\), 7 bytes: hashed on the main thread \(chunk size \d+ bytes\)$/m);
+  assert.match(r.stderr, /^debug: hash: 1 (?:task\(s\), 7 bytes: |listed file\(s\): stat'ed and )hashed on the main thread \(chunk size \d+ bytes\)$/m);
   assert.match(r.stderr, /^debug: hash: 1 digest\(s\), files serialization, sha256, in [\d.]+ ms$/m);
   assert.match(r.stderr, /^debug: sign: statement of \d+ bytes signed in [\d.]+ ms$/m);
   const quiet = runCli(args);
@@ -71,7 +71,7 @@ test('hashing on worker threads logs their number and the chunk size', (t) => {
   for (let i = 0; i < 600; i++) writeFileSync(join(big, `f${i}`), String(i));
   const r = runCli(['--log-level', 'debug', 'digest', '--max-workers', '2', big]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /^debug: hash: 600 task\(s\), \d+ bytes: up to 2 worker thread\(s\), chunk size \d+ bytes, sha256$/m);
+  assert.match(r.stderr, /^debug: hash: 600 (?:task\(s\), \d+ bytes: |listed file\(s\): stat'ed and hashed on )up to 2 worker thread\(s\), chunk size \d+ bytes, sha256$/m);
 });
 
 function writePw() {

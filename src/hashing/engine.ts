@@ -107,6 +107,11 @@ export async function hashListedFiles(
   const progress = new ProgressTracker(0, n, opts.onProgress);
   const { onFile } = opts;
 
+  debug('hash', () =>
+    n <= INLINE_MAX_TASKS
+      ? `${n} listed file(s): stat'ed and hashed on the main thread (chunk size ${Math.min(chunkSize, 1 << 20)} bytes)`
+      : `${n} listed file(s): stat'ed and hashed on up to ${Math.min(opts.maxWorkers ?? availableParallelism(), Math.ceil(n / LISTED_BATCH_FILES))} worker thread(s)${opts.maxWorkers === undefined ? ' (one per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
+  );
   if (n <= INLINE_MAX_TASKS) {
     // Few files: the calling thread, as for a small task list (workers cost more than they save), up to
     // INLINE_MAX_BYTES hashed; the files beyond that are only stat'ed, and come back as tasks.

@@ -8,3 +8,4 @@ export type { Signer, BundleJSON } from './signers/types.js';
 export type { Verifier, VerifiedPayload, SignerInfo } from './verifiers/types.js';
 export { referenceLayout, referenceStatement, referenceIncompatibility, type Compat } from './compat/reference.js';
 export * as oci from './api/oci.js';
+export { setDebugSink, type DebugSink } from './debug-log.js';

@@ -109,7 +109,7 @@ export function loadPrivateKey(path: string, password?: string): KeyObject {
     }
     throw noPem(path, what, 'PRIVATE KEY');
   }
-  const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(block.text);
+  const encrypted = isEncryptedBlock(block);
   if (encrypted && (password === undefined || password === '')) {
     throw new ModelSigningError('KEY', `${what} ${path} is encrypted: a password is required`);
   }
@@ -122,6 +122,16 @@ export function loadPrivateKey(path: string, password?: string): KeyObject {
   }
   requireSupportedCurve(key, path, what);
   return key;
+}
+
+function isEncryptedBlock(block: PemBlock): boolean {
+  return block.label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(block.text);
+}
+
+/** Whether a private key file needs a password, so a caller can ask for one before loading it. */
+export function privateKeyIsEncrypted(path: string): boolean {
+  const block = pemBlocks(readKeyFile(path, 'private key')).find((b) => PRIVATE_LABELS.has(b.label));
+  return block !== undefined && isEncryptedBlock(block);
 }
 
 /** Loads an EC public key from an SPKI PEM (`PUBLIC KEY`) or from a PEM certificate. */

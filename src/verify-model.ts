@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Config, type DigestCacheOptions } from './api/hashing.js';
 import { ModelSigningError } from './errors.js';
+import { debug, elapsedMs } from './debug-log.js';
 import { parseShardName, type Manifest, type ResourceDescriptor, type Serialization } from './manifest.js';
 import { statementToManifest, type ExpectedManifest, type StatementLimits } from './statement.js';
 import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON } from './signers/types.js';
@@ -185,7 +186,9 @@ export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOve
 export async function verifyModel(modelPath: string, bundle: BundleJSON, o: VerifyModelOptions): Promise<VerificationReport> {
   // Fields the verifiers do not authenticate must agree with those they do (media type, proof roots, times).
   checkBundleConsistency(bundle);
+  const verifyStart = performance.now();
   const verified = await o.verifier.verify(bundle);
+  debug('verify', () => `signature verified in ${elapsedMs(verifyStart)}: signed by ${verified.signer.description}`);
   if (verified.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ModelSigningError('BUNDLE', `expected DSSE payload type ${IN_TOTO_PAYLOAD_TYPE}, but got '${verified.payloadType}'`);
   }

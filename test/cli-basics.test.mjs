@@ -154,8 +154,8 @@ test('a progress bar is drawn on a terminal and never when stderr is not one', (
   assert.equal(plain.stderr, '');
   const tty = spawnSync('script', ['-qec', `"${process.execPath}" "${cliPath}" digest "${join(d, 'm')}"`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(tty.status, 0, tty.stdout);
-  assert.match(tty.stdout, /hashing \[[#-]+\] .*\/s ETA/);
+  assert.match(tty.stdout, /hashing +\d+% \[[#-]+\] .*\/s ETA/);
   assert.match(tty.stdout, /sha256:[0-9a-f]{64}/);
   const quiet = spawnSync('script', ['-qec', `"${process.execPath}" "${cliPath}" --quiet digest "${join(d, 'm')}"`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
-  assert.doesNotMatch(quiet.stdout, /hashing \[/);
+  assert.doesNotMatch(quiet.stdout, /hashing/);
 });

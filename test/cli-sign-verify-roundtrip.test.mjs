@@ -178,16 +178,20 @@ test('failed signing leaves no file and keeps an existing signature intact', { s
   assert.equal(readFileSync(precious, 'utf8'), 'keep me');
 });
 
-test('--password unlocks an encrypted PKCS #8 key; a wrong or missing password fails', { skip }, (t) => {
+test('--password-file unlocks an encrypted PKCS #8 key; a wrong or missing password fails', { skip }, (t) => {
   const { d, m } = model(t);
   const enc = join(d, 'enc.pem');
   execFileSync('openssl', ['pkcs8', '-topk8', '-in', KEY(), '-v2', 'aes-256-cbc', '-passout', 'pass:s3cret', '-out', enc]);
+  const pw = join(d, 'pw');
+  writeFileSync(pw, 's3cret\n');
+  const wrong = join(d, 'wrong');
+  writeFileSync(wrong, 'wrong\n');
   const sig = join(d, 'model.sig');
-  expectOk(runCli(['sign', 'key', m, '--private-key', enc, '--password', 's3cret', '--signature', sig]), 'Signing succeeded');
+  expectOk(runCli(['sign', 'key', m, '--private-key', enc, '--password-file', pw, '--signature', sig]), 'Signing succeeded');
   expectOk(runCli(['verify', 'key', m, '--signature', sig, '--public-key', PUB()]), 'Verification succeeded');
-  expectFail(runCli(['sign', 'key', m, '--private-key', enc, '--password', 'wrong', '--signature', join(d, 'x.sig')]), 'Signing', /password|decrypt/i);
-  expectFail(runCli(['sign', 'key', m, '--private-key', enc, '--signature', join(d, 'y.sig')]), 'Signing', /password|encrypted/i);
-  expectOk(runCli(['sign', 'certificate', m, '--private-key', enc, '--password', 's3cret', '--signing-certificate', CERT(), '--signature', join(d, 'c.sig')]), 'Signing succeeded');
+  expectFail(runCli(['sign', 'key', m, '--private-key', enc, '--password-file', wrong, '--signature', join(d, 'x.sig')]), 'Signing', /password|decrypt/i);
+  expectFail(runCli(['sign', 'key', m, '--private-key', enc, '--signature', join(d, 'y.sig')], { env: { MODEL_SIGNING_PASSWORD: '' } }), 'Signing', /password|encrypted/i);
+  expectOk(runCli(['sign', 'certificate', m, '--private-key', enc, '--password-file', pw, '--signing-certificate', CERT(), '--signature', join(d, 'c.sig')]), 'Signing succeeded');
 });
 
 test('bad inputs: one-line error, exit 1, no stack trace', { skip }, (t) => {

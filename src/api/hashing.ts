@@ -5,6 +5,7 @@
  * Pipeline: walkModel -> buildHashItems (one task per file or shard) -> digestItems (the one call
  * to the engine; a digest cache plugs in there) -> makeManifest.
  */
+import { debug, elapsedMs } from '../debug-log.js';
 import { isAbsolute, resolve } from 'node:path';
 import { ModelSigningError } from '../errors.js';
 import {
@@ -292,6 +293,8 @@ export class Config {
     // Without a digest cache (which needs every file's stat before hashing), regular files are stat'ed
     // by the hashing threads as they are opened, not by the walk (see hashListed).
     const listing = !this.digestCache && onlyNames === undefined;
+    const walkStart = performance.now();
+    debug('walk', () => `model '${modelPath}': ignore paths [${serialization.ignorePaths.join(', ')}], symlinks ${this.allowSymlinks ? 'followed' : 'refused'}`);
     const walk = await walkModel(modelPath, {
       ignorePaths: user,
       ignoreGitPaths: this.ignoreGit,
@@ -301,6 +304,7 @@ export class Config {
       signal: this.signal,
       listRegularFiles: listing,
     });
+    debug('walk', () => `${walk.files.length + (walk.listed?.length ?? 0)} file(s) in ${elapsedMs(walkStart)}`);
     // Verification: a model with more files than the signature lists (plus the margin) cannot match it
     // (every unlisted file, empty ones too, is unsigned): refused before anything is hashed.
     const fileCount = (walk.listed?.length ?? 0) + walk.files.length;
@@ -310,6 +314,7 @@ export class Config {
         `the model does not match its signature: it holds ${fileCount} files, but the signature lists only ${this.maxTasks - VERIFY_TASK_MARGIN} resources (refused before hashing)`,
       );
     }
+    const hashStart = performance.now();
     const resources: ResourceDescriptor[] = [];
     const emptyFiles = walk.files.filter((f) => f.size === 0).map((f) => f.name);
     let files = walk.files;
@@ -325,6 +330,7 @@ export class Config {
     }
     const digests = await this.digestItems(items, walk, done);
     for (let i = 0; i < items.length; i++) resources.push({ name: items[i]!.name, algorithm: serialization.hashType, digest: digests[i]!.toString('hex') });
+    debug('hash', () => `${resources.length} digest(s), ${serialization.method} serialization, ${serialization.hashType}, in ${elapsedMs(hashStart)}`);
     // Pre-sorted by UTF-8 bytes (= code points) so makeManifest's own sort has nothing left to do.
     return { manifest: { ...makeManifest(walk.modelName, serialization, sortByName(resources)), singleFile: walk.singleFile }, walk, emptyFiles };
   }

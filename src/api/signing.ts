@@ -3,6 +3,7 @@
  * configuration, then `sign(modelPath, signaturePath)`: hash -> statement -> signer -> atomic write.
  * The model is only read; the signature file is excluded from hashing when it lies inside it.
  */
+import { debug, elapsedMs } from '../debug-log.js';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as hashing from './hashing.js';
@@ -145,8 +146,11 @@ export class Config {
     if (hashed.serialization.method === 'shards' && emptyFiles.length > 0) throw emptyFilesUnderShards(emptyFiles);
     const manifest = this.compat === 'reference' ? referenceLayout(hashed) : hashed;
     const payload = this.compat === 'reference' ? referenceStatement(manifest) : manifestToStatement(manifest);
+    const signStart = performance.now();
     const bundle = await signer.sign(payload);
+    debug('sign', () => `statement of ${payload.length} bytes signed in ${elapsedMs(signStart)}`);
     writeBundleAtomic(signaturePath, bundle);
+    debug('sign', () => `signature written to '${signaturePath}'`);
     return { manifest, bundle };
   }
 }

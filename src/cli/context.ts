@@ -16,6 +16,11 @@ export class CliContext {
     readonly out: (s: string) => void = (s) => process.stdout.write(s),
     readonly err: (s: string) => void = (s) => process.stderr.write(s),
     readonly stderrIsTTY: boolean = Boolean(process.stderr.isTTY),
+    /**
+     * The terminal's width now, asked of the terminal itself: `columns` is only updated once Node has
+     * handled SIGWINCH, and a redraw in between would use the old width.
+     */
+    readonly stderrColumns: () => number = () => terminalColumns(process.stderr),
   ) {}
 
   enabled(level: LogLevel): boolean {
@@ -38,4 +43,14 @@ export class CliContext {
   error(msg: string): void {
     if (this.enabled('error')) this.err(`${msg}\n`);
   }
+}
+
+function terminalColumns(stream: NodeJS.WriteStream): number {
+  try {
+    const [columns] = stream.getWindowSize();
+    if (columns > 0) return columns;
+  } catch {
+    // not a terminal (any more)
+  }
+  return stream.columns || 80;
 }

@@ -20,4 +20,14 @@ const { runCli } = await import('./program.js');
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
+// `model-signing digest --json | head -2`: the reader has gone, so stop quietly as other Unix tools do
+// (exit 128 + SIGPIPE, the status a shell reports for them) instead of an unhandled EPIPE stack trace.
+// Signature writes are synchronous, so one is finished or not started (see above). A closed stderr only
+// loses messages: the command carries on and its exit status still tells.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(141);
+  throw e;
+});
+process.stderr.on('error', () => {});
+
 process.exitCode = await runCli(process.argv.slice(2));

@@ -2,10 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, parseLogLevel } from './context.js';
 import { normaliseArgv } from './argv.js';
-import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE, printable } from './errors.js';
+import { setDebugSink } from '../debug-log.js';
 import { packageVersion } from './version.js';
 import { exitCodeOf } from './exit-code.js';
 import { usageErrorJson } from './json-output.js';
+import { configureHelpFor } from './help.js';
+import { checkMethod } from './method-check.js';
 export { setExitCode } from './exit-code.js';
 
 /** Each method module contributes `sign <method>` and `verify <method>` subcommands. */
@@ -69,6 +72,7 @@ export async function buildProgram(ctx: CliContext, progName: string, argv: read
       else ctx.logLevel = level;
     }
     ctx.quiet = Boolean(o.quiet);
+    setDebugSink(ctx.enabled('debug') ? (topic, m) => ctx.debug(`${topic}: ${printable(m)}`) : null);
   });
 
   // Only the selected command is loaded for real; the others are listed for help.
@@ -102,6 +106,7 @@ function group(name: string, description: string, methods: MethodModule[], pick:
 function configureTree(cmd: Command, ctx: CliContext): void {
   cmd.exitOverride();
   cmd.configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) });
+  configureHelpFor(cmd);
   for (const c of cmd.commands) configureTree(c, ctx);
 }
 
@@ -113,6 +118,7 @@ export async function runCli(argv: readonly string[], ctx = new CliContext(), pr
     return EXIT_USAGE;
   }
   try {
+    checkMethod(program, normalised);
     await program.parseAsync(normalised, { from: 'user' });
     return exitCodeOf(program) ?? EXIT_OK;
   } catch (e) {

@@ -1,4 +1,5 @@
 /** The verification report as readable text (each difference with both digests) and as JSON. */
+import { basename, resolve } from 'node:path';
 import type { VerificationReport } from '../verify-model.js';
 import { resourcesJson, serializationJson } from './json-output.js';
 import { printable } from './errors.js';
@@ -14,12 +15,17 @@ function section(title: string, items: string[], render: (s: string) => string[]
   return out;
 }
 
-/** Multi-line text for a failed verification (empty for a successful one). */
-export function formatReport(r: VerificationReport): string {
+/**
+ * Multi-line text for a failed verification (empty for a successful one). It names `modelPath`, the
+ * folder being verified: the name recorded in the signature is the signer's and can differ.
+ */
+export function formatReport(r: VerificationReport, modelPath?: string): string {
   if (r.ok) return '';
   const algo = r.serialization.hashType;
   // Names come from the model and the signature: escaped, so they cannot add lines or redraw the terminal.
-  const lines = [`Model '${printable(r.modelName || '(unnamed)')}' does not match its signature (signed by ${printable(r.signer.description)}):`];
+  const shown = modelPath ?? r.modelName;
+  const signedAs = modelPath !== undefined && r.modelName !== '' && r.modelName !== basename(resolve(modelPath)) ? ` (signed as '${printable(r.modelName)}')` : '';
+  const lines = [`Model '${printable(shown || '(unnamed)')}'${signedAs} does not match its signature (signed by ${printable(r.signer.description)}):`];
   const byName = new Map(r.mismatches.map((m) => [m.name, m] as const));
   lines.push(
     ...section('Changed', [...byName.keys()], (name) => {

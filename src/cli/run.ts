@@ -141,7 +141,7 @@ export async function runVerify(
       return;
     }
     ctx.err(`Verification failed with error: ${printable(mismatchSummary(report))}\n`);
-    if (!o.json) ctx.err(formatReport(report) + '\n');
+    if (!o.json) ctx.err(formatReport(report, modelPath) + '\n');
     const hfHint = metadataVerifyHint(report, modelPath);
     if (hfHint) ctx.err(printable(hfHint) + '\n');
     setExitCode(cmd, EXIT_FAILURE);

@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
+import { debug } from '../debug-log.js';
 import { ModelSigningError } from '../errors.js';
 import { STAT, STAT_FIELDS, type HashOptions, type HashProgress, type HashTask } from './types.js';
 import { listedPath } from './listed-path.js';
@@ -45,8 +46,14 @@ export async function hashTasks(tasks: readonly HashTask[], opts: HashOptions): 
   }
   const chunkSize = normaliseChunkSize(opts.chunkSize);
   const maxWorkers = opts.maxWorkers ?? availableParallelism();
+  const inline = progress.total <= INLINE_MAX_BYTES && tasks.length <= INLINE_MAX_TASKS;
+  debug('hash', () =>
+    inline
+      ? `${tasks.length} task(s), ${progress.total} bytes: hashed on the main thread (chunk size ${Math.min(chunkSize, 1 << 20)} bytes)`
+      : `${tasks.length} task(s), ${progress.total} bytes: up to ${maxWorkers} worker thread(s)${opts.maxWorkers === undefined ? ' (one per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
+  );
   const digests =
-    progress.total <= INLINE_MAX_BYTES && tasks.length <= INLINE_MAX_TASKS
+    inline
       ? await hashInline(tasks, opts.algorithm, Math.min(chunkSize, 1 << 20), progress, opts.signal, opts.nativeBackends !== false)
       : await hashWithWorkers(tasks, opts.algorithm, chunkSize, maxWorkers, progress, opts.signal, opts.nativeBackends !== false);
   progress.finish();
@@ -100,6 +107,11 @@ export async function hashListedFiles(
   const progress = new ProgressTracker(0, n, opts.onProgress);
   const { onFile } = opts;
 
+  debug('hash', () =>
+    n <= INLINE_MAX_TASKS
+      ? `${n} listed file(s): stat'ed and hashed on the main thread (chunk size ${Math.min(chunkSize, 1 << 20)} bytes)`
+      : `${n} listed file(s): stat'ed and hashed on up to ${Math.min(opts.maxWorkers ?? availableParallelism(), Math.ceil(n / LISTED_BATCH_FILES))} worker thread(s)${opts.maxWorkers === undefined ? ' (one per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
+  );
   if (n <= INLINE_MAX_TASKS) {
     // Few files: the calling thread, as for a small task list (workers cost more than they save), up to
     // INLINE_MAX_BYTES hashed; the files beyond that are only stat'ed, and come back as tasks.

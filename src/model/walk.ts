@@ -10,6 +10,7 @@ import { ModelSigningError } from '../errors.js';
 import type { ModelFile, WalkOptions, WalkResult } from './types.js';
 import { canonicalIgnorePaths, GIT_IGNORE_PATHS } from './ignore-paths.js';
 import { canonicalNameProblem, modelNameOf, nameInside, sortByName, sortNames } from './names.js';
+import { debug } from '../debug-log.js';
 import { hubCacheBlobs, hubCacheHint, hubCacheSummary } from './hf-cache.js';
 import { dirKey, errnoCode, followLink, lstatOrThrow, modelFile, readDirEntries, realpathOrNull, specialFileError, symlinkRefused } from './fs-checks.js';
 
@@ -101,7 +102,10 @@ class Walker {
     for (const dirent of readDirEntries(abs, name || abs, name)) {
       const entry = dirent.name;
       const childName = namePrefix + entry;
-      if (this.ignored.has(childName)) continue; // never stat'ed: an ignored FIFO or link is fine
+      if (this.ignored.has(childName)) {
+        debug('walk', () => `excluded '${childName}': ${GIT_IGNORE_PATHS.includes(childName) ? 'a git path (--no-ignore-git-paths keeps it)' : 'an ignore path'}`);
+        continue; // never stat'ed: an ignored FIFO or link is fine
+      }
       const childAbs = prefix + entry;
       if (this.listing && dirent.isFile()) {
         this.listed.push(childName);

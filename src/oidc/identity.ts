@@ -1,4 +1,5 @@
 /** Identity token precedence, as in the reference: explicit token, then ambient CI credentials, then interactive. */
+import { debug } from '../debug-log.js';
 import { ModelSigningError } from '../errors.js';
 import { detectAmbientToken } from './ambient.js';
 import type { InteractiveTokenOptions } from './interactive.js';
@@ -32,6 +33,7 @@ export async function obtainIdentityToken(o: IdentityOptions): Promise<IdentityT
   if (!o.issuer) throw new ModelSigningError('SIGNING', 'no identity token and no OIDC issuer to sign in with: pass an identity token or an OIDC issuer');
   // Loaded on use: openid-client is only needed for the interactive sign-in.
   const { interactiveIdentityToken } = await import('./interactive.js');
+  debug('oidc', `interactive sign-in with the OIDC issuer ${o.issuer} (client id ${o.clientId})`);
   const token = await interactiveIdentityToken(o);
   return { token, source: `OIDC issuer ${o.issuer}`, claims: checkIdentityToken(token, `the OIDC issuer ${o.issuer}`) };
 }

@@ -10,6 +10,7 @@ import { curveHash, curveName, rawToDerEcdsa, type EcSigningKey } from '../keys.
 import { ecPublicKey } from './ec-public-key.js';
 import { loadPkcs11js } from './loader.js';
 import { findModule } from './module-search.js';
+import { debug } from '../debug-log.js';
 import { pinFromUri } from './pin.js';
 import { TokenSession, type FoundObject, type PinSupplier } from './session.js';
 import { describeKeySelector, formatId, parsePkcs11Uri, type Pkcs11Uri } from './uri.js';
@@ -44,6 +45,8 @@ async function prepare(o: TokenKeyOptions): Promise<Target> {
   // The PIN file is user input like a key file: a bad one is named before the module is looked for.
   let pin = pinFromUri(uri);
   const modulePath = findModule(uri, o.modulePaths ?? []);
+  // Only the module and what the URI selects: the URI itself may carry pin-value.
+  debug('pkcs11', () => `module ${modulePath}; token '${uri.token ?? '(any)'}', object '${uri.object ?? '(any)'}'; PIN ${uri.pinValue !== undefined ? 'from pin-value' : uri.pinSource !== undefined ? 'from pin-source' : 'asked for when needed'}`);
   const pinSupplier: PinSupplier = {
     known: () => pin,
     ask: async (tokenLabel: string) => {

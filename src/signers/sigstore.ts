@@ -6,6 +6,7 @@
  */
 import type { DSSEBundleBuilder, Witness } from '@sigstore/sign';
 import { ModelSigningError, errorMessage, isModelSigningError } from '../errors.js';
+import { debug } from '../debug-log.js';
 import { obtainIdentityToken, type IdentityOptions, type IdentityToken } from '../oidc/identity.js';
 import { checkIdentityToken } from '../oidc/token.js';
 import type { AuthUrlInfo } from '../oidc/interactive.js';
@@ -73,6 +74,7 @@ export function createSigstoreSigner(o: SigstoreSignerOptions): Signer & { prepa
     async sign(payload: Buffer): Promise<BundleJSON> {
       const p = await ready();
       const id = await renewIfExpiring(p, o);
+      debug('sigstore', `identity token from ${id.source}; asking Fulcio at ${p.services.fulcioURL} for a certificate`);
       // Loaded on use: @sigstore/sign and its HTTP stack cost most of a second at start-up for every command.
       const sign = await import('@sigstore/sign');
       const { bundleToJSON } = await import('@sigstore/bundle');
@@ -98,6 +100,9 @@ async function prepareSigstore(o: SigstoreSignerOptions): Promise<Prepared> {
     ...(o.onWarning ? { onWarning: o.onWarning } : {}),
   });
   const services = selectServices(config);
+  debug('sigstore', () =>
+    `services: Fulcio ${services.fulcioURL}, ${services.rekor ? `Rekor v${services.rekor.majorApiVersion} ${services.rekor.url}` : 'no Rekor'}, ${services.tsaURL ? `TSA ${services.tsaURL}` : 'no TSA'}, OIDC ${services.oidcURL ?? '(none)'}`,
+  );
   const issuer = o.oidcIssuer ?? services.oidcURL ?? (o.trustConfig === undefined || o.useStaging ? PUBLIC_GOOD_OIDC_ISSUER : '');
   const needsInteractive = o.identityToken === undefined;
   if (needsInteractive && issuer === '' && !o.useAmbientCredentials) {

@@ -6,6 +6,7 @@
  */
 import { ServiceSelector, SigningConfig, type Service } from '@sigstore/protobuf-specs';
 import { ModelSigningError } from '../errors.js';
+import { debug } from '../debug-log.js';
 import { loadClientTrustConfig } from './client-trust-config.js';
 import { publicInstance } from './instances.js';
 import { fetchTufTarget, tufFailureReason, type TufOptions } from './tuf.js';
@@ -37,16 +38,20 @@ export async function resolveSigningConfig(o: SigningConfigOptions = {}): Promis
     if (!cfg.signingConfig) {
       throw new ModelSigningError('TRUST', `trust config '${o.trustConfig}' has no 'signingConfig' (needed to sign)`);
     }
+    debug('trust', `signing config: from the trust config '${o.trustConfig}'`);
     return cfg.signingConfig;
   }
   const instance = publicInstance(o.useStaging);
   if (!o.offline) {
     try {
-      return SigningConfig.fromJSON(JSON.parse(await fetchTufTarget(instance, SIGNING_CONFIG_TARGET, o)));
+      const cfg = SigningConfig.fromJSON(JSON.parse(await fetchTufTarget(instance, SIGNING_CONFIG_TARGET, o)));
+      debug('trust', `signing config: Sigstore ${instance.name}, refreshed through TUF from ${instance.tufMirror}`);
+      return cfg;
     } catch (e) {
       o.onWarning?.(`could not refresh the Sigstore ${instance.name} signing config from ${instance.tufMirror} (${tufFailureReason(e)}); using the copy embedded in model-signing`);
     }
   }
+  debug('trust', `signing config: Sigstore ${instance.name}, the copy embedded in model-signing`);
   return SigningConfig.fromJSON(instance.embedded.signingConfig);
 }
 

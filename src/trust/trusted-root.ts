@@ -1,6 +1,7 @@
 /** Picks the trusted root for verification: a trust config file, else staging, else production (via TUF). */
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
+import { debug } from '../debug-log.js';
 import { loadClientTrustConfig } from './client-trust-config.js';
 import { publicInstance, type SigstoreInstance } from './instances.js';
 import { fetchTufTarget, tufFailureReason, verifiedCachedTufTarget, type TufOptions } from './tuf.js';
@@ -17,11 +18,16 @@ export interface TrustedRootOptions extends TufOptions {
 const TRUSTED_ROOT_TARGET = 'trusted_root.json';
 
 export async function resolveTrustedRoot(o: TrustedRootOptions = {}): Promise<TrustedRoot> {
-  if (o.trustConfig !== undefined) return loadClientTrustConfig(o.trustConfig).trustedRoot;
+  if (o.trustConfig !== undefined) {
+    debug('trust', `trusted root: from the trust config '${o.trustConfig}'`);
+    return loadClientTrustConfig(o.trustConfig).trustedRoot;
+  }
   const instance = publicInstance(o.useStaging);
   if (!o.offline) {
     try {
-      return parseRoot(await fetchTufTarget(instance, TRUSTED_ROOT_TARGET, o), `TUF target ${TRUSTED_ROOT_TARGET} from ${instance.tufMirror}`);
+      const root = parseRoot(await fetchTufTarget(instance, TRUSTED_ROOT_TARGET, o), `TUF target ${TRUSTED_ROOT_TARGET} from ${instance.tufMirror}`);
+      debug('trust', `trusted root: Sigstore ${instance.name}, refreshed through TUF from ${instance.tufMirror}`);
+      return root;
     } catch (e) {
       return fallbackRoot(instance, o, `could not refresh the Sigstore ${instance.name} trusted root from ${instance.tufMirror} (${tufFailureReason(e)})`);
     }
@@ -34,6 +40,7 @@ async function fallbackRoot(instance: SigstoreInstance, o: TrustedRootOptions, w
   try {
     const cached = await verifiedCachedTufTarget(instance, TRUSTED_ROOT_TARGET, o);
     const root = parseRoot(cached.text, cached.path);
+    debug('trust', `trusted root: Sigstore ${instance.name}, the verified cached copy ${cached.path}${why ? '' : ' (offline)'}`);
     if (why) o.onWarning?.(`${why}; using the cached copy ${cached.path}`);
     return root;
   } catch (e) {
@@ -44,6 +51,7 @@ async function fallbackRoot(instance: SigstoreInstance, o: TrustedRootOptions, w
   }
   if (cacheProblem) o.onWarning?.(`${why ? `${why}; ` : ''}not using the cached trusted root (${cacheProblem}); using the copy embedded in model-signing`);
   else if (why) o.onWarning?.(`${why}; using the copy embedded in model-signing`);
+  debug('trust', `trusted root: Sigstore ${instance.name}, the copy embedded in model-signing`);
   return TrustedRoot.fromJSON(instance.embedded.trustedRoot);
 }
 

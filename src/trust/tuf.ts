@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { BaseFetcher, Updater } from 'tuf-js';
 import { errorMessage } from '../errors.js';
+import { debug } from '../debug-log.js';
 import type { SigstoreInstance } from './instances.js';
 
 export interface TufOptions {
@@ -36,6 +37,7 @@ export async function fetchTufTarget(instance: SigstoreInstance, target: string,
   const problem = tufCacheProblem(cacheDir);
   if (problem) throw new Error(`the TUF cache '${cacheDir}' is not safe to trust: ${problem}`);
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  debug('trust', `TUF: fetching ${target} from ${instance.tufMirror} (cache ${cacheDir}, timeout ${timeout} ms)`);
   // Start from our vendored TUF root (newer than @sigstore/tuf's seed, and the only one we have for staging).
   const rootPath = join(cacheDir, `${instance.name}-root-seed.json`);
   if (!existsSync(rootPath)) writeFileSync(rootPath, JSON.stringify(instance.embedded.tufRoot), { mode: 0o600 });

@@ -14,6 +14,7 @@ import {
   validateCertificatePath,
 } from '../certificates.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
+import { debug } from '../debug-log.js';
 import { curveName } from '../keys.js';
 import {
   COMPAT_PAE_WARNING,
@@ -104,6 +105,11 @@ export class CertificateVerifier implements Verifier {
       chainPaths.length > 0
         ? chainPaths.flatMap((p) => loadCertificates(p, 'certificate chain'))
         : rootCertificates.map((pem) => new X509Certificate(pem));
+    debug('trust', () =>
+      chainPaths.length > 0
+        ? `trust anchors: ${anchors.length} certificate(s) from ${chainPaths.join(', ')}`
+        : `trust anchors: Node's bundled root store (${anchors.length} certificates)`,
+    );
     for (const a of anchors) o.onFingerprint?.(fingerprintLine('init', a));
     const source =
       chainPaths.length > 0

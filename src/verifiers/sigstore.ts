@@ -11,6 +11,7 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { checkNoUnprocessedCriticalExtensions } from '../certificates.js';
 import { TRUST_CONFIG_LABEL, readUserFile } from '../io/read-user-file.js';
+import { debug } from '../debug-log.js';
 import type { VerifiedPayload, Verifier } from './types.js';
 import { valueMatcher } from './identity-match.js';
 
@@ -51,6 +52,7 @@ export function createSigstoreVerifier(o: SigstoreVerifierOptions): Verifier {
       const warnings: string[] = [];
       root ??= o.trustedRoot ? Promise.resolve(o.trustedRoot) : nodeTrustedRoot(o, warnings);
       const trustedRoot = await root;
+      debug('sigstore', () => `verifying the bundle against a trusted root with ${trustedRoot.certificateAuthorities.length} CA(s), ${trustedRoot.tlogs.length} transparency log(s), ${trustedRoot.timestampAuthorities.length} TSA(s); expecting identity '${o.identity}' from '${o.oidcIssuer}'`);
       let signer;
       try {
         signer = new sv.Verifier(sv.toTrustMaterial(trustedRoot)).verify(sv.toSignedEntity(bundle));

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { collect } from '../collect.js';
 import { CertificateSigner } from '../../signers/certificate.js';
 import { CertificateVerifier } from '../../verifiers/certificate.js';
+import { addPasswordOptions, keyPassword, type PasswordOptions } from '../password.js';
 import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
 import { withTimestamps } from '../../timestamp/signer.js';
 import { addTsaSignOption, addTsaVerifyOptions, tsaSignOptions, tsaVerifyOptions, type TsaSignFlags, type TsaVerifyFlags } from '../timestamp-options.js';
@@ -13,18 +14,19 @@ export function signCommands(ctx: CliContext): Command[] {
     .description('Sign with an EC private key and its signing certificate (PEM).')
     .argument('<MODEL_PATH>', 'Model directory or file.')
     .requiredOption('--private-key <path>', 'PEM private key of the signing certificate.')
-    .option('--password <password>', 'Password of an encrypted private key.')
     .requiredOption('--signing-certificate <path>', 'PEM signing (leaf) certificate.')
     .option('--certificate-chain <path>', 'PEM file of intermediate certificates to embed (repeatable).', collect)
     .helpOption('-h, --help', 'Show this message and exit.');
+  addPasswordOptions(cmd);
   addTsaSignOption(cmd);
   addSignOptions(cmd);
-  type Opts = SignOptions & TsaSignFlags & { privateKey: string; password?: string; signingCertificate: string; certificateChain?: string[] };
+  type Opts = SignOptions & TsaSignFlags & PasswordOptions & { privateKey: string; signingCertificate: string; certificateChain?: string[] };
   cmd.action((modelPath: string, o: Opts, c: Command) =>
-    runSign(ctx, c, modelPath, o, () => {
+    runSign(ctx, c, modelPath, o, async () => {
+      const password = await keyPassword(ctx, o.privateKey, o);
       const signer = CertificateSigner.fromFiles({
         privateKey: o.privateKey,
-        ...(o.password !== undefined ? { password: o.password } : {}),
+        ...(password !== undefined ? { password } : {}),
         signingCertificate: o.signingCertificate,
         certificateChain: o.certificateChain ?? [],
       });

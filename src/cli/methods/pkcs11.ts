@@ -3,12 +3,10 @@
  * by an RFC 7512 URI. When the URI has no PIN and we run in a terminal, the PIN is asked for on
  * the terminal without echo.
  */
-import { openSync, writeSync } from 'node:fs';
-import tty from 'node:tty';
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collect } from '../collect.js';
-import { ModelSigningError } from '../../errors.js';
+import { canPrompt, readHiddenLine } from '../hidden-prompt.js';
 import { createPkcs11CertificateSigner, createPkcs11Signer } from '../../signers/pkcs11.js';
 import { createPkcs11KeyVerifier } from '../../verifiers/pkcs11.js';
 import { addSignOptions, addVerifyOptions, runSign, runVerify, type SignOptions, type VerifyOptions } from '../run.js';
@@ -17,54 +15,11 @@ import { addTsaSignOption, addTsaVerifyOptions, tsaSignOptions, tsaVerifyOptions
 
 const URI_HELP = 'RFC 7512 URI of the key, e.g. "pkcs11:token=mytoken;object=mykey?module-name=softhsm2&pin-source=/path/pin".';
 
-/**
- * Reads a line from the controlling terminal with echo off. Node has no getpass(); raw mode on
- * /dev/tty (not stdin, which may be redirected) is the portable way, so the few key cases are
- * handled here: Enter ends, Backspace deletes, Ctrl-C / Ctrl-D cancel.
- */
-function readHiddenLine(prompt: string): Promise<string> {
-  let fd: number;
-  try {
-    fd = openSync('/dev/tty', 'r+');
-  } catch {
-    return Promise.reject(new ModelSigningError('PKCS11', 'cannot open the terminal to ask for the PIN: add pin-source=<file> to the URI'));
-  }
-  const input = new tty.ReadStream(fd);
-  input.setRawMode(true); // before the prompt, so nothing typed after seeing it is echoed
-  writeSync(fd, prompt);
-  return new Promise<string>((resolve, reject) => {
-    let pin = '';
-    const finish = (err?: Error): void => {
-      input.removeListener('data', onData);
-      input.setRawMode(false);
-      try {
-        writeSync(fd, '\n');
-      } catch {
-        // the terminal went away; the result still stands
-      }
-      input.destroy(); // closes fd
-      if (err) reject(err);
-      else resolve(pin);
-    };
-    const onData = (chunk: Buffer): void => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003' || ch === '\u0004') return finish(new ModelSigningError('PKCS11', 'PIN entry cancelled'));
-        if (ch === '\u007f' || ch === '\b') pin = [...pin].slice(0, -1).join('');
-        else if (ch >= ' ') pin += ch;
-      }
-    };
-    input.on('data', onData);
-    input.once('error', (e) => {
-      reject(new ModelSigningError('PKCS11', `cannot read the PIN from the terminal: ${e.message}`));
-    });
-  });
-}
-
 /** A PIN prompt only when a person can answer it. */
 function pinPrompt(): ((tokenLabel: string) => Promise<string>) | undefined {
-  if (!process.stdin.isTTY) return undefined;
-  return (label) => readHiddenLine(`Enter the user PIN of PKCS #11 token '${label}': `);
+  if (!canPrompt()) return undefined;
+  return (label) =>
+    readHiddenLine(`Enter the user PIN of PKCS #11 token '${label}': `, { code: 'PKCS11', what: 'PIN', otherwise: 'add pin-source=<file> to the URI' });
 }
 
 function warnAboutPinValue(ctx: CliContext, uri: string): void {

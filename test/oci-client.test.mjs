@@ -63,7 +63,7 @@ test('credentials: REGISTRY_AUTH_FILE, then podman, then DOCKER_CONFIG; user/pas
   assert.throws(() => lookupCredential('x', env), /registry auth file '.*auth\.json' is not valid JSON/);
   const fifo = join(dir, 'fifo.json');
   execFileSync('mkfifo', [fifo]);
-  assert.throws(() => lookupCredential('x', { ...env, REGISTRY_AUTH_FILE: fifo }), /is not a regular file/, 'a FIFO does not block');
+  assert.throws(() => lookupCredential('x', { ...env, REGISTRY_AUTH_FILE: fifo }), /registry auth file '.*fifo\.json' is a FIFO \(named pipe\), not a regular file/, 'a FIFO does not block');
 });
 
 function readTar(buf, chunk = 7) {

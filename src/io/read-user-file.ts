@@ -27,8 +27,8 @@ export interface ReadUserFileOptions {
  */
 export function readUserFile(path: string, what: string, o: ReadUserFileOptions = {}): Buffer {
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_USER_FILE_BYTES;
-  const fail = (msg: string): never => {
-    throw new ModelSigningError(o.code ?? 'IO', `${what} '${path}' ${msg}`);
+  const fail = (msg: string, cause?: unknown): never => {
+    throw new ModelSigningError(o.code ?? 'IO', `${what} '${path}' ${msg}`, cause === undefined ? undefined : { cause });
   };
   if (typeof path !== 'string' || path === '') throw new ModelSigningError('USAGE', `${what}: no file given`);
   let fd: number;
@@ -36,7 +36,7 @@ export function readUserFile(path: string, what: string, o: ReadUserFileOptions 
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail('does not exist');
+    if (code === 'ENOENT') fail('does not exist', e);
     if (code === 'EACCES' || code === 'EPERM') fail('cannot be read (permission denied)');
     if (code === 'ENXIO') fail('is not a regular file (a socket or a FIFO with no writer)');
     return fail(`cannot be opened: ${errorMessage(e)}`);

@@ -173,6 +173,7 @@ function userFileCases() {
     ['--signing-certificate', 'signing certificate file (--signing-certificate)', (p, x) => ['sign', 'certificate', '--private-key', p.privateKey, '--signing-certificate', x, '--signature', p.out, p.model]],
     ['sign --certificate-chain', 'certificate chain file (--certificate-chain)', (p, x) => ['sign', 'certificate', '--private-key', p.privateKey, '--signing-certificate', p.leafCert, '--certificate-chain', x, '--signature', p.out, p.model]],
     ['--tsa-certificate-chain', 'TSA certificate chain file (--tsa-certificate-chain)', (p, x) => ['verify', 'key', '--public-key', p.publicKey, '--tsa-certificate-chain', x, '--signature', p.sig, p.model]],
+    ['--password-file', 'password file (--password-file)', (p, x) => ['sign', 'key', '--private-key', p.privateKey, '--password-file', x, '--signature', p.out, p.model]],
     ['pin-source', 'PIN file (pin-source)', (p, x) => ['sign', 'pkcs11-key', '--pkcs11-uri', `pkcs11:token=none?module-path=/nonexistent/pkcs11.so&pin-source=${x}`, '--signature', p.out, p.model]],
   ];
   const KINDS = [

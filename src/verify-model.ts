@@ -46,6 +46,28 @@ export interface VerificationReport {
   signer: SignerInfo;
 }
 
+/** The report for a verified signature and the comparison of its manifest with the model (every front end's). */
+export function verificationReport(
+  expected: ExpectedManifest,
+  diff: Pick<VerificationReport, 'extraFiles' | 'missingFiles' | 'mismatches'>,
+  warnings: string[],
+  signer: SignerInfo,
+): VerificationReport {
+  return {
+    ok: diff.extraFiles.length === 0 && diff.missingFiles.length === 0 && diff.mismatches.length === 0,
+    modelName: expected.modelName,
+    format: expected.format,
+    predicateType: expected.predicateType,
+    serialization: expected.serialization,
+    rootDigest: expected.rootDigest,
+    resourceCount: expected.resources.length,
+    resources: expected.resources,
+    ...diff,
+    warnings,
+    signer,
+  };
+}
+
 /** A successful verification. */
 export type VerificationResult = VerificationReport & { ok: true };
 
@@ -222,18 +244,5 @@ export async function verifyModel(modelPath: string, bundle: BundleJSON, o: Veri
     warnings.push(w);
     o.hashing?.onWarning?.(w);
   }
-  const ok = diff.extraFiles.length === 0 && diff.missingFiles.length === 0 && diff.mismatches.length === 0;
-  return {
-    ok,
-    modelName: expected.modelName,
-    format: expected.format,
-    predicateType: expected.predicateType,
-    serialization: expected.serialization,
-    rootDigest: expected.rootDigest,
-    resourceCount: expected.resources.length,
-    resources: expected.resources,
-    ...diff,
-    warnings,
-    signer: verified.signer,
-  };
+  return verificationReport(expected, diff, warnings, verified.signer);
 }

@@ -23,6 +23,7 @@ import {
   SYMLINKS_WARNING,
   VerificationMismatchError,
   compareManifests,
+  verificationReport,
   type VerificationReport,
   type VerificationResult,
 } from '../verify-model.js';
@@ -185,18 +186,5 @@ export async function verifyBrowserModel(
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const diff = compareManifests(expected, actual, { ignoreUnsignedFiles, localFileName });
-  const ok = diff.extraFiles.length === 0 && diff.missingFiles.length === 0 && diff.mismatches.length === 0;
-  return {
-    ok,
-    modelName: expected.modelName,
-    format: expected.format,
-    predicateType: expected.predicateType,
-    serialization: expected.serialization,
-    rootDigest: expected.rootDigest,
-    resourceCount: expected.resources.length,
-    resources: expected.resources,
-    ...diff,
-    warnings,
-    signer: verified.signer,
-  };
+  return verificationReport(expected, diff, warnings, verified.signer);
 }

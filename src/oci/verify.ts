@@ -9,7 +9,7 @@ import * as hashing from '../api/hashing.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { readBundleFile } from '../bundle.js';
 import { statementToManifest, type ExpectedManifest } from '../statement.js';
-import { compareManifests, type Mismatch, type VerificationReport } from '../verify-model.js';
+import { compareManifests, verificationReport, type Mismatch, type VerificationReport } from '../verify-model.js';
 import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON } from '../signers/types.js';
 import type { SignerInfo, Verifier } from '../verifiers/types.js';
 import { findSignatures, referrersTag, signatureTag, type SignatureLocation } from './attach.js';
@@ -130,19 +130,8 @@ export async function verifyOci(o: OciVerifyOptions): Promise<OciVerificationRep
     diff.extraFiles.push(...local.extraFiles);
   }
   for (const w of warnings) warn(w);
-  const ok = diff.mismatches.length === 0 && diff.missingFiles.length === 0 && diff.extraFiles.length === 0;
   return {
-    ok,
-    modelName: expected.modelName,
-    format: expected.format,
-    predicateType: expected.predicateType,
-    serialization: expected.serialization,
-    rootDigest: expected.rootDigest,
-    resourceCount: expected.resources.length,
-    resources: expected.resources,
-    ...diff,
-    warnings,
-    signer: chosen.signer,
+    ...verificationReport(expected, diff, warnings, chosen.signer),
     image: { reference: img.reference?.original ?? null, digest: m.digest, signatureLocation: chosen.c.location, signatureDigest: chosen.c.digest },
     layersChecked,
     localModel: o.localModel ?? null,

@@ -20,15 +20,26 @@ export interface DigestJob {
   algorithm: HashAlgorithm;
 }
 
-const hashers: Partial<Record<HashAlgorithm, Promise<IHasher>>> = {};
-function hasher(algorithm: HashAlgorithm): Promise<IHasher> {
-  const make = { sha256: () => createSHA256(), blake2b: () => createBLAKE2b(512), blake3: () => createBLAKE3(256) }[algorithm];
-  return (hashers[algorithm] ??= make());
-}
+// One hasher per digest in progress: hash-wasm hashers hold state, and two verifications running at once in
+// the same thread (a page checking two models) must never interleave on one. Finished hashers are reused.
+const idle: Partial<Record<HashAlgorithm, IHasher[]>> = {};
+const MAKE: Record<HashAlgorithm, () => Promise<IHasher>> = {
+  sha256: () => createSHA256(),
+  blake2b: () => createBLAKE2b(512),
+  blake3: () => createBLAKE3(256),
+};
 
 /** Hex digest of `blob[start, end)`; `onBytes` reports progress as chunks are hashed. */
 export async function digestRange(job: DigestJob, onBytes?: (n: number) => void): Promise<string> {
-  const h = await hasher(job.algorithm);
+  const h = idle[job.algorithm]?.pop() ?? (await MAKE[job.algorithm]());
+  try {
+    return await digestWith(h, job, onBytes);
+  } finally {
+    (idle[job.algorithm] ??= []).push(h);
+  }
+}
+
+async function digestWith(h: IHasher, job: DigestJob, onBytes?: (n: number) => void): Promise<string> {
   h.init();
   const queue: Array<{ data: Promise<ArrayBuffer>; length: number }> = [];
   let next = job.start;

@@ -7,6 +7,8 @@
  */
 import { debug, elapsedMs } from '../debug-log.js';
 import { isAbsolute, resolve } from 'node:path';
+import { VERIFY_TASK_MARGIN, checkFileCount, checkTaskCount } from '../hashing/task-limits.js';
+export { MAX_HASH_TASKS, VERIFY_TASK_MARGIN } from '../hashing/task-limits.js';
 import { ModelSigningError } from '../errors.js';
 import {
   DEFAULT_SHARD_SIZE,
@@ -53,16 +55,6 @@ export interface HashItem {
   file: ModelFile;
 }
 
-/** More tasks than this would exhaust memory long before hashing ends (e.g. 8-byte shards of a big file). */
-export const MAX_HASH_TASKS = 10_000_000;
-
-/**
- * What verification may hash: as many digests as the signature lists plus this margin (local files the
- * signature does not list still get digests, for the report). A model needing more cannot match its
- * signature, and creating its tasks could exhaust memory (a signed shard size of 1 over a big file).
- */
-export const VERIFY_TASK_MARGIN = 1024;
-
 /**
  * Files: one task per file (empty files too). Shards: `shardSize` ranges; empty files give none.
  * The count is computed from the sizes before any task exists; `maxTasks` (verification: the
@@ -102,24 +94,6 @@ export function buildHashItems(files: readonly ModelFile[], s: Serialization, fr
     }
   }
   return items;
-}
-
-function checkTaskCount(n: number, s: Serialization, fromSignature: boolean, maxTasks?: number): void {
-  if (maxTasks !== undefined && n > maxTasks && maxTasks < MAX_HASH_TASKS) {
-    const how = s.method === 'shards' ? `in shards of ${s.shardSize} bytes as signed` : 'file by file as signed';
-    throw new ModelSigningError(
-      'MISMATCH',
-      `the model does not match its signature: hashing it ${how} needs ${n} digests, but the signature lists only ${maxTasks - VERIFY_TASK_MARGIN} (refused before hashing)`,
-    );
-  }
-  if (n <= MAX_HASH_TASKS) return;
-  if (fromSignature) {
-    // Verifying: the shard size is the signer's choice, not a flag the user can change.
-    const what = s.method === 'shards' ? `the signature's shard size of ${s.shardSize} bytes` : 'the signature';
-    throw new ModelSigningError('BUNDLE', `${what} would need ${n} digests, more than the limit of ${MAX_HASH_TASKS}, to verify this model`);
-  }
-  const hint = s.method === 'shards' ? `; use a larger shard size than ${s.shardSize}` : '';
-  throw new ModelSigningError('USAGE', `the model would need ${n} digests, more than the limit of ${MAX_HASH_TASKS}${hint}`);
 }
 
 export interface DigestCacheOptions {
@@ -307,13 +281,7 @@ export class Config {
     debug('walk', () => `${walk.files.length + (walk.listed?.length ?? 0)} file(s) in ${elapsedMs(walkStart)}`);
     // Verification: a model with more files than the signature lists (plus the margin) cannot match it
     // (every unlisted file, empty ones too, is unsigned): refused before anything is hashed.
-    const fileCount = (walk.listed?.length ?? 0) + walk.files.length;
-    if (this.maxTasks !== undefined && fileCount > this.maxTasks && this.maxTasks < MAX_HASH_TASKS) {
-      throw new ModelSigningError(
-        'MISMATCH',
-        `the model does not match its signature: it holds ${fileCount} files, but the signature lists only ${this.maxTasks - VERIFY_TASK_MARGIN} resources (refused before hashing)`,
-      );
-    }
+    checkFileCount((walk.listed?.length ?? 0) + walk.files.length, this.maxTasks);
     const hashStart = performance.now();
     const resources: ResourceDescriptor[] = [];
     const emptyFiles = walk.files.filter((f) => f.size === 0).map((f) => f.name);

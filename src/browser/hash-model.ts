@@ -5,13 +5,12 @@
  * same limit on the number of digests. Digests are computed by a pool of Web Workers when available.
  */
 import { ModelSigningError } from '../errors.js';
+import { VERIFY_TASK_MARGIN, checkFileCount, checkTaskCount } from '../hashing/task-limits.js';
 import { shardName, type ResourceDescriptor, type Serialization } from '../manifest.js';
 import type { HashProgress } from '../hashing/types.js';
 import { digestRange, type DigestJob } from './digest.js';
 import type { BrowserModel, ModelEntry } from './model.js';
 
-/** As the Node engine's MAX_HASH_TASKS (src/api/hashing.ts). */
-export const MAX_HASH_TASKS = 10_000_000;
 /** As the Node walker's default exclusions (src/model/ignore-paths.ts). */
 export const GIT_IGNORE_PATHS: readonly string[] = ['.git', '.gitattributes', '.github', '.gitignore'];
 
@@ -100,6 +99,8 @@ export interface HashModelOptions {
   onlyNames?: ReadonlySet<string>;
   digester?: Digester;
   onProgress?: (p: HashProgress) => void;
+  /** Verification: the number of resources the signature lists; the model may need at most this many digests plus a margin. */
+  signedResources?: number;
 }
 
 function excluded(name: string, paths: readonly string[]): boolean {
@@ -115,13 +116,26 @@ export function selectEntries(model: BrowserModel, s: Serialization, o: HashMode
 
 /** The model's resources (files or shards) under the signature's serialization. */
 export async function hashModel(model: BrowserModel, s: Serialization, o: HashModelOptions = {}): Promise<ResourceDescriptor[]> {
+  return (await hashModelWithDetails(model, s, o)).resources;
+}
+
+/**
+ * hashModel, also naming the selected files that are empty: shard manifests cannot list them (OMS 6.3.2), yet
+ * they are local files the verifier must account for, as the Node verifier does.
+ */
+export async function hashModelWithDetails(
+  model: BrowserModel,
+  s: Serialization,
+  o: HashModelOptions = {},
+): Promise<{ resources: ResourceDescriptor[]; emptyFiles: string[] }> {
   const entries = selectEntries(model, s, o);
+  const emptyFiles = entries.filter((e) => e.size === 0).map((e) => e.name);
   const items: Array<{ name: string; job: DigestJob }> = [];
   const count = s.method === 'files' ? entries.length : entries.reduce((n, e) => n + Math.ceil(e.size / s.shardSize), 0);
-  if (count > MAX_HASH_TASKS) {
-    const what = s.method === 'shards' ? `the signature's shard size of ${s.shardSize} bytes` : 'the signature';
-    throw new ModelSigningError('BUNDLE', `${what} would need ${count} digests, more than the limit of ${MAX_HASH_TASKS}, to verify this model`);
-  }
+  // The same rule as the Node engine, before any job exists: memory stays bounded by what was signed.
+  const maxTasks = o.signedResources !== undefined ? o.signedResources + VERIFY_TASK_MARGIN : undefined;
+  checkFileCount(entries.length, maxTasks);
+  checkTaskCount(count, s, true, maxTasks);
   for (const e of entries) {
     if (s.method === 'files') {
       items.push({ name: e.name, job: { blob: e.blob, start: 0, end: e.size, algorithm: s.hashType } });
@@ -147,5 +161,5 @@ export async function hashModel(model: BrowserModel, s: Serialization, o: HashMo
     },
   );
   o.onProgress?.({ ...progress, bytesDone: progress.bytesTotal, tasksDone: items.length });
-  return items.map((it, i) => ({ name: it.name, algorithm: s.hashType, digest: digests[i]! }));
+  return { resources: items.map((it, i) => ({ name: it.name, algorithm: s.hashType, digest: digests[i]! })), emptyFiles };
 }

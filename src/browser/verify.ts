@@ -19,6 +19,7 @@ import { EllipticKeyVerifier } from '../verifiers/key.js';
 import { createSigstoreVerifier } from '../verifiers/sigstore.js';
 import type { Verifier } from '../verifiers/types.js';
 import {
+  EMPTY_SHARD_FILES_WARNING,
   LEGACY_FORMAT_WARNING,
   SYMLINKS_WARNING,
   VerificationMismatchError,
@@ -28,7 +29,7 @@ import {
   type VerificationResult,
 } from '../verify-model.js';
 import type { HashProgress } from '../hashing/types.js';
-import { hashModel, type Digester } from './hash-model.js';
+import { hashModelWithDetails, type Digester } from './hash-model.js';
 import { toBrowserModel, type BrowserModel, type ModelInput } from './model.js';
 
 export type VerifyMethod = 'key' | 'certificate' | 'sigstore';
@@ -178,13 +179,18 @@ export async function verifyBrowserModel(
     if (expected.singleFileDot && localFileName !== null) onlyNames.add(localFileName);
   }
   const ignorePaths = [...(o.ignorePaths ?? []), ...(o.signatureName ? [o.signatureName] : [])];
-  const actual = await hashModel(model, s, {
+  const { resources: actual, emptyFiles } = await hashModelWithDetails(model, s, {
     ignorePaths,
     ...(o.ignoreGitPaths !== undefined ? { ignoreGitPaths: o.ignoreGitPaths } : {}),
     ...(onlyNames ? { onlyNames } : {}),
+    signedResources: expected.resources.length,
     ...(o.digester ? { digester: o.digester } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const diff = compareManifests(expected, actual, { ignoreUnsignedFiles, localFileName });
+  const diff = compareManifests(expected, actual, { ignoreUnsignedFiles, localFileName, emptyFiles });
+  if (sharded && diff.extraFiles.some((f) => emptyFiles.includes(f))) {
+    warnings.push(EMPTY_SHARD_FILES_WARNING);
+    o.onWarning?.(EMPTY_SHARD_FILES_WARNING);
+  }
   return verificationReport(expected, diff, warnings, verified.signer);
 }

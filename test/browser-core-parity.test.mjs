@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bothVerify } from './support/both-verifiers.mjs';
@@ -109,6 +110,20 @@ for (const algorithm of ['sha256', 'blake2b', 'blake3']) {
   }
 }
 
+test('an unsigned empty file added to a shard-signed model: both report it (and accept it only when told to)', async () => {
+  // Shard manifests cannot list empty files; an added empty `__init__.py` still changes what Python imports.
+  const dir = writeModel(path.join(work, 'shards-empty'), { 'weights.bin': 2500, 'config.json': 300 });
+  const keys = makeKeyPair(path.dirname(dir));
+  const sig = path.join(work, 'shards-empty.sig');
+  const h = new hashing.Config().useShardSerialization({ hashAlgorithm: 'sha256', shardSize: 1000 });
+  await new signing.Config().useEllipticKeySigner({ privateKey: keys.privPath }).setHashingConfig(h).sign(dir, sig);
+  const opts = { method: 'key', publicKey: keys.pubPath };
+  fs.writeFileSync(path.join(dir, '__init__.py'), '');
+  const r = await agree(dir, sig, opts, false, 'MISMATCH');
+  assert.deepEqual(r.report.extraFiles, ['__init__.py']);
+  await agree(dir, sig, { ...opts, ignoreUnsignedFiles: true }, true);
+});
+
 test('a signature inside the model is not hashed by either', async () => {
   const dir = writeModel(path.join(work, 'inside'), { 'a.bin': 100 });
   const keys = makeKeyPair(work);
@@ -117,8 +132,9 @@ test('a signature inside the model is not hashed by either', async () => {
   await agree(dir, sig, { method: 'key', publicKey: keys.pubPath }, true);
 });
 
-// Validly signed hostile manifests (a subset of test/hardening-hostile-manifest.test.mjs; the shared table of
-// hardening cases can be run here too once it is a module). Both must refuse each with the same code and message.
+// Validly signed hostile manifests (a subset of test/hardening-hostile-manifest.test.mjs; the shared table of the
+// second hardening round runs through the browser verifier in test/hardening-cases.test.mjs). Both must refuse
+// each with the same code and message.
 const HOSTILE = [];
 {
   const model = writeModel(path.join(work, 'hostile-model'));
@@ -173,6 +189,18 @@ test('hostile manifests, validly signed: both refuse each the same way', async (
     assert.notEqual(node.code, 'MISMATCH', `${what}: reached the comparison (${node.message})`);
     assert.deepEqual(browser, node, what);
   }
+});
+
+test('two models hashed at once in the same thread get their own digests (hashers are never shared)', async () => {
+  const { browserCore } = await import('./support/browser-core.mjs');
+  const s = { method: 'files', hashType: 'sha256', shardSize: 0, allowSymlinks: false, ignorePaths: [] };
+  const a = browserCore.modelFromEntries('a', [{ name: 'w.bin', blob: new Blob([new Uint8Array(24_000_000).fill(1)]) }]);
+  const b = browserCore.modelFromEntries('b', [{ name: 'w.bin', blob: new Blob([new Uint8Array(24_000_000).fill(2)]) }]);
+  const alone = [await browserCore.hashModel(a, s), await browserCore.hashModel(b, s)];
+  const atOnce = await Promise.all([browserCore.hashModel(a, s), browserCore.hashModel(b, s)]);
+  assert.deepEqual(atOnce, alone);
+  const sha = (fill) => crypto.createHash('sha256').update(new Uint8Array(24_000_000).fill(fill)).digest('hex');
+  assert.deepEqual(atOnce.map((r) => r[0].digest), [sha(1), sha(2)]);
 });
 
 test('where a page forbids workers, hashing falls back to the page thread with the same digests', async () => {

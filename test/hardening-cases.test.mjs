@@ -46,23 +46,27 @@ function materialize(c) {
   const t = c.trust;
   let flags;
   let config;
+  let opts; // the same trust for the browser verifier
   if (t.method === 'key') {
     const pub = path.join(dir, 'key.pub.pem');
     fs.writeFileSync(pub, t.publicKeyPem);
     flags = ['key', '--public-key', pub];
     config = (v) => v.useEllipticKeyVerifier({ publicKey: pub });
+    opts = { method: 'key', publicKey: pub };
   } else if (t.method === 'certificate') {
     const anchors = path.join(dir, 'anchors.pem');
     fs.writeFileSync(anchors, t.anchorPems.join(''));
     flags = ['certificate', '--certificate-chain', anchors];
     config = (v) => v.useCertificateVerifier({ certificateChain: [anchors] });
+    opts = { method: 'certificate', certificateChain: [anchors] };
   } else {
     const tc = path.join(dir, 'trust-config.json');
     fs.writeFileSync(tc, JSON.stringify(t.trustConfig));
     flags = ['sigstore', '--trust-config', tc, '--identity', t.identity, '--identity-provider', t.issuer];
     config = (v) => v.useSigstoreVerifier({ trustConfig: tc, identity: t.identity, oidcIssuer: t.issuer });
+    opts = { method: 'sigstore', trustConfig: tc, identity: t.identity, oidcIssuer: t.issuer };
   }
-  return { model, sig, flags, config };
+  return { model, sig, flags, config, opts };
 }
 
 test('the case table covers every problem of the second hardening round', async () => {
@@ -106,6 +110,25 @@ test('portable cases: library and CLI give the exact expected outcome', { concur
         assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       }
       if (c.item === 5) assert.ok(ms < 2_000, `a hostile shard size must be refused before hashing (${ms} ms)`);
+    }));
+  }
+  await Promise.all(runs);
+});
+
+test('portable cases: the browser verifier gives the same expected outcome', { concurrency: 2 }, async (t) => {
+  const { browserVerify } = await import('./support/browser-core.mjs');
+  const runs = [];
+  for (const c of built.cases.filter((x) => !x.nodeOnly)) {
+    runs.push(t.test(`#${c.item} ${c.id}: ${c.title}`, async () => {
+      const m = materialize({ ...c, id: `${c.id}-browser` });
+      const r = await browserVerify(m.model, m.sig, { ...m.opts, ...(c.ignoreUnsignedFiles ? { ignoreUnsignedFiles: true } : {}) });
+      if (c.expect.ok) {
+        assert.equal(r.ok, true, `${r.code}: ${r.message}`);
+      } else {
+        assert.equal(r.ok, false, 'the browser verifier accepted it');
+        assert.equal(r.code, c.expect.code, r.message);
+        assert.ok(r.message.includes(c.expect.message), `${r.message}\n  does not include\n${c.expect.message}`);
+      }
     }));
   }
   await Promise.all(runs);

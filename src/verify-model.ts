@@ -204,20 +204,33 @@ export function hashingConfigFor(expected: ExpectedManifest, o: VerifyHashingOve
   return cfg;
 }
 
-/** Verifies the bundle, then the model against it. Returns the report; `ok` says whether they match. */
-export async function verifyModel(modelPath: string, bundle: BundleJSON, o: VerifyModelOptions): Promise<VerificationReport> {
-  // Fields the verifiers do not authenticate must agree with those they do (media type, proof roots, times).
+/**
+ * The first half of every verification (Node, browser): redundant bundle fields agree with what is verified,
+ * the signature and trust verify, the payload is an OMS statement; returns its manifest and the warnings.
+ */
+export async function verifySignedManifest(
+  bundle: BundleJSON,
+  verifier: Verifier,
+  limits?: StatementLimits,
+): Promise<{ verified: Awaited<ReturnType<Verifier['verify']>>; expected: ExpectedManifest; warnings: string[] }> {
   checkBundleConsistency(bundle);
   const verifyStart = performance.now();
-  const verified = await o.verifier.verify(bundle);
+  const verified = await verifier.verify(bundle);
   debug('verify', () => `signature verified in ${elapsedMs(verifyStart)}: signed by ${verified.signer.description}`);
   if (verified.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ModelSigningError('BUNDLE', `expected DSSE payload type ${IN_TOTO_PAYLOAD_TYPE}, but got '${verified.payloadType}'`);
   }
-  const expected = statementToManifest(verified.payload, o.limits);
+  const expected = statementToManifest(verified.payload, limits);
   const warnings = [...verified.warnings];
   if (expected.format === 'v0.1') warnings.push(LEGACY_FORMAT_WARNING);
   if (expected.serialization.allowSymlinks) warnings.push(SYMLINKS_WARNING);
+  return { verified, expected, warnings };
+}
+
+/** Verifies the bundle, then the model against it. Returns the report; `ok` says whether they match. */
+export async function verifyModel(modelPath: string, bundle: BundleJSON, o: VerifyModelOptions): Promise<VerificationReport> {
+  // Fields the verifiers do not authenticate must agree with those they do (media type, proof roots, times).
+  const { verified, expected, warnings } = await verifySignedManifest(bundle, o.verifier, o.limits);
   for (const w of warnings) o.hashing?.onWarning?.(w);
 
   const cfg = hashingConfigFor(expected, o.hashing);

@@ -4,14 +4,13 @@
  * `verifying.Config.verify()`: a mismatch throws VerificationMismatchError (code MISMATCH) carrying the report.
  * Nothing leaves the machine and nothing is fetched: Sigstore uses the embedded trusted root or the given one.
  */
-import { checkBundleConsistency } from '../bundle-consistency.js';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { checkBundleShape, DEFAULT_MAX_BUNDLE_BYTES } from '../bundle.js';
 import { ModelSigningError, errorMessage } from '../errors.js';
 import { publicKeyFromPem } from '../keys.js';
 import { parseShardName } from '../manifest.js';
-import { IN_TOTO_PAYLOAD_TYPE, type BundleJSON } from '../signers/types.js';
-import { parseJsonBytes, statementToManifest, type StatementLimits } from '../statement.js';
+import type { BundleJSON } from '../signers/types.js';
+import { parseJsonBytes, type StatementLimits } from '../statement.js';
 import { PRODUCTION, STAGING } from '../trust/embedded.js';
 import { parseClientTrustConfig } from '../trust/client-trust-config.js';
 import { CertificateVerifier } from '../verifiers/certificate.js';
@@ -20,11 +19,10 @@ import { createSigstoreVerifier } from '../verifiers/sigstore.js';
 import type { Verifier } from '../verifiers/types.js';
 import {
   EMPTY_SHARD_FILES_WARNING,
-  LEGACY_FORMAT_WARNING,
-  SYMLINKS_WARNING,
   VerificationMismatchError,
   compareManifests,
   verificationReport,
+  verifySignedManifest,
   type VerificationReport,
   type VerificationResult,
 } from '../verify-model.js';
@@ -158,15 +156,7 @@ export async function verifyBrowserModel(
   verifier: Verifier,
   o: Omit<BrowserVerifyOptions, 'files' | 'signature' | 'method'> = {},
 ): Promise<VerificationReport> {
-  checkBundleConsistency(bundle); // as verifyModel: redundant fields must agree with what is verified
-  const verified = await verifier.verify(bundle);
-  if (verified.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    throw new ModelSigningError('BUNDLE', `expected DSSE payload type ${IN_TOTO_PAYLOAD_TYPE}, but got '${verified.payloadType}'`);
-  }
-  const expected = statementToManifest(verified.payload, o.limits);
-  const warnings = [...verified.warnings];
-  if (expected.format === 'v0.1') warnings.push(LEGACY_FORMAT_WARNING);
-  if (expected.serialization.allowSymlinks) warnings.push(SYMLINKS_WARNING);
+  const { verified, expected, warnings } = await verifySignedManifest(bundle, verifier, o.limits);
   for (const w of warnings) o.onWarning?.(w);
 
   const s = expected.serialization;

@@ -3,8 +3,9 @@
 //    written) and `verify` report it, instead of signing or accepting a mix of old and new content. The change
 //    is made at a known moment: once /proc shows the CLI process holding the file open (so hashing has begun);
 //  - with symlinks not allowed, a symlink swapped in for a file after the walk is refused when the file is
-//    opened. The swap is made deterministic with strace: it delays the process's open of that one path (-P),
-//    and the swap happens during the delay.
+//    opened, and a folder swapped (for a symlink or another folder) after the walk is refused when the hashing
+//    opens it; once it holds the folder open, a swap cannot redirect it. The swaps are made deterministic with
+//    strace: it holds the process in one system call on that folder (-P), and the swap happens meanwhile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -44,31 +45,39 @@ function run(args, { strace } = {}) {
   return { child, done };
 }
 
+const SYSCALLS = process.arch === 'arm64' ? { openat: '56', statx: '291', pread64: '67' } : { openat: '257', statx: '332', pread64: '17' };
+
 /**
- * Resolves once the CLI traced by strace process `stracePid` is held inside the delayed openat (syscall 257 on
- * x86-64, 56 on arm64): the same thread shows that syscall with the same arguments over 200 ms.
+ * Resolves once the CLI traced by strace process `stracePid` is held inside the delayed system call `name`
+ * (openat, statx or pread64): the same thread shows that call with the same arguments over 200 ms.
  */
-async function whenHeldInOpen(stracePid, timeoutMs = 60_000) {
-  const OPENAT = process.arch === 'arm64' ? '56' : '257';
+async function whenHeldIn(stracePid, name, timeoutMs = 60_000) {
+  const nr = SYSCALLS[name];
   const t0 = Date.now();
   const seen = new Map();
   for (;;) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for the held open');
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for the held ${name}`);
     let pid;
     try {
       pid = Number(fs.readFileSync(`/proc/${stracePid}/task/${stracePid}/children`, 'utf8').trim().split(/\s+/)[0]);
     } catch {
-      throw new Error('strace exited before the open');
+      throw new Error(`strace exited before the ${name}`);
     }
     if (pid > 0) {
-      for (const tid of fs.readdirSync(`/proc/${pid}/task`, { throwIfNoEntry: false }) ?? []) {
+      let tids = [];
+      try {
+        tids = fs.readdirSync(`/proc/${pid}/task`);
+      } catch {
+        // between two processes (strace's child is starting the CLI): look again
+      }
+      for (const tid of tids) {
         let line = '';
         try {
           line = fs.readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').trim();
         } catch {
           continue;
         }
-        if (!line.startsWith(`${OPENAT} `)) {
+        if (!line.startsWith(`${nr} `)) {
           seen.delete(tid);
           continue;
         }
@@ -79,6 +88,18 @@ async function whenHeldInOpen(stracePid, timeoutMs = 60_000) {
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * strace arguments that hold the process for 3 s in the `when`-th `call` touching `folder` (by path, or
+ * through a descriptor strace saw opened on it): an openat before it resolves the path, a statx after it
+ * returned. The walk reads a folder with the first openat of its path; the hashing opens it again (the
+ * second), then fstats it (statx on the descriptor) to check it is the folder the walk read; its files are
+ * then opened through that descriptor.
+ */
+function holdAt(folder, call, when = undefined) {
+  const delay = call === 'statx' ? 'delay_exit' : 'delay_enter';
+  return ['-f', '-qq', '-o', '/dev/null', '-P', folder, '-e', `inject=${call}:${delay}=3000000${when ? `:when=${when}` : ''}`];
 }
 
 /** Resolves once process `pid` (any thread) holds `file` open. */
@@ -136,43 +157,124 @@ test('verify reports a file that changes while it is being hashed', async () => 
 });
 
 test('a symlink swapped in for a file after the walk is refused when it is opened (O_NOFOLLOW)', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
-  const model = writeModel(path.join(work, 'swap-model'), { 'config.json': 300, 'weights.bin': 2500 });
-  const victim = path.join(model, 'weights.bin');
+  const model = writeModel(path.join(work, 'swap-model'), { 'config.json': 300, 'sub/weights.bin': 2500 });
+  const victim = path.join(model, 'sub', 'weights.bin');
   const decoy = path.join(work, 'decoy.bin');
   fs.copyFileSync(victim, decoy); // identical content: only the symlink itself is wrong
   const sig = path.join(work, 'swap.sig');
   const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], {
-    strace: ['-f', '-qq', '-o', '/dev/null', '-P', victim, '-e', 'inject=openat:delay_enter=3000000'],
+    strace: holdAt(path.join(model, 'sub'), 'openat', 2),
   });
-  await whenHeldInOpen(child.pid); // the walk is over; the open of weights.bin has not resolved its path yet
+  await whenHeldIn(child.pid, 'openat'); // the walk is over; the hashing is opening the folder
   fs.rmSync(victim);
   fs.symlinkSync(decoy, victim);
   const r = await done;
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /Signing failed with error: 'weights\.bin' is a symlink, and symlinks are not allowed here/);
+  assert.match(r.stderr, /Signing failed with error: 'sub\/weights\.bin' is a symlink, and symlinks are not allowed here/);
   assert.equal(fs.existsSync(sig), false);
 });
 
-test('a parent directory swapped for a symlink after the walk is refused when the file is opened', {
-  skip: HAVE_STRACE ? false : NO_STRACE,
-}, async () => {
-  const model = writeModel(path.join(work, 'parent-swap-model'), { 'config.json': 300, 'sub/tokenizer.txt': 700 });
+/** A model with sub/tokenizer.txt, and outside it a folder holding a same-named file of the same size and times. */
+function modelAndDecoyFolder(label) {
+  const model = writeModel(path.join(work, `${label}-model`), { 'config.json': 300, 'sub/tokenizer.txt': 700 });
   const victim = path.join(model, 'sub', 'tokenizer.txt');
-  // Outside the model: a file of the same size and modification time, with other content.
-  const decoyDir = path.join(work, 'decoy-dir');
+  const decoyDir = path.join(work, `${label}-decoy-dir`);
   fs.mkdirSync(decoyDir);
   fs.writeFileSync(path.join(decoyDir, 'tokenizer.txt'), contentFor('decoy', 700));
   // `touch -r` copies the timestamps to the nanosecond (fs.utimesSync takes floating-point seconds).
   execFileSync('touch', ['-r', victim, path.join(decoyDir, 'tokenizer.txt')]);
+  return { model, decoyDir, sub: path.join(model, 'sub'), moved: path.join(work, `${label}-sub-moved`) };
+}
+
+test('a folder swapped for a symlink after the walk is refused when the hashing opens it', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const { model, decoyDir, sub, moved } = modelAndDecoyFolder('parent-swap');
   const sig = path.join(work, 'parent-swap.sig');
-  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], {
-    strace: ['-f', '-qq', '-o', '/dev/null', '-P', victim, '-e', 'inject=openat:delay_enter=3000000'],
-  });
-  await whenHeldInOpen(child.pid);
-  fs.renameSync(path.join(model, 'sub'), path.join(work, 'sub-moved'));
-  fs.symlinkSync(decoyDir, path.join(model, 'sub'));
+  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], { strace: holdAt(sub, 'openat', 2) });
+  await whenHeldIn(child.pid, 'openat');
+  fs.renameSync(sub, moved);
+  fs.symlinkSync(decoyDir, sub);
   const r = await done;
   assert.equal(r.status, 1, `signed content from outside the model: ${r.stdout}`);
-  assert.match(r.stderr, /sub\/tokenizer\.txt/);
+  assert.match(r.stderr, /Signing failed with error: 'sub' changed while it was being hashed \(it is no longer the folder the walk read: replaced, or it or a parent folder was swapped\)/);
+  assert.equal(fs.existsSync(sig), false);
   if (process.env.HARDENING_SHOW_MESSAGES) console.log(r.stderr);
+});
+
+test('a folder replaced by another folder after the walk is refused when the hashing opens it', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const { model, decoyDir, sub, moved } = modelAndDecoyFolder('folder-replaced');
+  const sig = path.join(work, 'folder-replaced.sig');
+  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], { strace: holdAt(sub, 'openat', 2) });
+  await whenHeldIn(child.pid, 'openat');
+  fs.renameSync(sub, moved);
+  fs.renameSync(decoyDir, sub); // a real folder this time: O_NOFOLLOW alone would not notice
+  const r = await done;
+  assert.equal(r.status, 1, `signed content from another folder: ${r.stdout}`);
+  assert.match(r.stderr, /'sub' changed while it was being hashed \(it is no longer the folder the walk read/);
+  assert.equal(fs.existsSync(sig), false);
+});
+
+test('a folder swapped once the hashing holds it open: its own files are hashed, never the decoy', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const { model, decoyDir, sub, moved } = modelAndDecoyFolder('held-swap');
+  const sig = path.join(work, 'held-swap.sig');
+  // Held in the fstat that checks the opened folder (after it returned): the swap happens with the folder open.
+  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], { strace: holdAt(sub, 'statx', 2) });
+  await whenHeldIn(child.pid, 'statx');
+  fs.renameSync(sub, moved);
+  fs.symlinkSync(decoyDir, sub);
+  const r = await done;
+  assert.equal(r.status, 0, r.stderr);
+  // The signature is of the model as walked: it verifies once the folder is back, and not with the decoy.
+  const withDecoy = spawnSync(process.execPath, [cliPath, 'verify', 'key', '--public-key', keys.pubPath, '--signature', sig, model], { encoding: 'utf8' });
+  assert.equal(withDecoy.status, 1, withDecoy.stdout);
+  fs.rmSync(sub);
+  fs.renameSync(moved, sub);
+  const back = spawnSync(process.execPath, [cliPath, 'verify', 'key', '--public-key', keys.pubPath, '--signature', sig, model], { encoding: 'utf8' });
+  assert.equal(back.status, 0, back.stderr);
+});
+
+// A small file is read once and then fstat'ed; it is read again between two fstats whenever it changed
+// recently (its change time), so a change during the first read never ends up signed as a mix.
+test('a small file changed while it is read is read again: the signature has its new content', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const model = writeModel(path.join(work, 'small-change-model'), { 'config.json': 300, 'sub/tokenizer.txt': 700 });
+  const file = path.join(model, 'sub', 'tokenizer.txt');
+  const sig = path.join(work, 'small-change.sig');
+  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], { strace: holdAt(file, 'pread64', 1) });
+  await whenHeldIn(child.pid, 'pread64');
+  fs.writeFileSync(file, contentFor('new tokenizer', 700)); // same size, other bytes
+  const r = await done;
+  assert.equal(r.status, 0, r.stderr);
+  const verified = spawnSync(process.execPath, [cliPath, 'verify', 'key', '--public-key', keys.pubPath, '--signature', sig, model], { encoding: 'utf8' });
+  assert.equal(verified.status, 0, verified.stderr);
+});
+
+test('a small file that changes again while it is read again is refused; nothing is written', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const model = writeModel(path.join(work, 'small-churn-model'), { 'config.json': 300, 'sub/tokenizer.txt': 700 });
+  const file = path.join(model, 'sub', 'tokenizer.txt');
+  const sig = path.join(work, 'small-churn.sig');
+  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], { strace: holdAt(file, 'pread64') });
+  await whenHeldIn(child.pid, 'pread64'); // the first read
+  fs.writeFileSync(file, contentFor('second', 700));
+  await new Promise((r) => setTimeout(r, 3200)); // released; now held in the second read
+  await whenHeldIn(child.pid, 'pread64');
+  fs.appendFileSync(file, 'x');
+  const r = await done;
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /Signing failed with error: 'sub\/tokenizer\.txt' changed while it was being hashed \(size 700 -> 701\)/);
+  assert.equal(fs.existsSync(sig), false);
+});
+
+test('a small file unchanged for a while is read once; one changed just now is read again between two fstats', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const model = writeModel(path.join(work, 'settled-model'), { 'config.json': 300, 'sub/old.txt': 700 });
+  // Change times cannot be set back: wait until old.txt's is more than the five-second margin old.
+  await new Promise((r) => setTimeout(r, 5200));
+  fs.writeFileSync(path.join(model, 'sub', 'new.txt'), contentFor('new', 900));
+  const log = path.join(work, 'settled.strace');
+  const files = ['old.txt', 'new.txt'].map((n) => path.join(model, 'sub', n));
+  // -y names each descriptor's file: the calls made on each file's descriptor, in order.
+  const r = spawnSync('strace', ['-f', '-qq', '-y', '-o', log, '-e', 'trace=pread64,statx,close', ...files.flatMap((f) => ['-P', f]), process.execPath, cliPath, 'digest', model], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = fs.readFileSync(log, 'utf8').split('\n');
+  const calls = (name) => lines.filter((l) => l.includes(`/sub/${name}>`)).map((l) => /^\d+ (\w+)\(/.exec(l)?.[1]);
+  assert.deepEqual(calls('old.txt'), ['pread64', 'statx', 'close'], 'settled: one read, one fstat');
+  assert.deepEqual(calls('new.txt'), ['pread64', 'statx', 'pread64', 'statx', 'close'], 'recent: read again between two fstats');
 });

@@ -103,7 +103,7 @@ async function listedRejects(dir, names, code, pattern) {
     pad.push(`pad${i}`);
   }
   for (const [label, list] of [['inline', names], ['workers', [...pad, ...names]]]) {
-    await assert.rejects(hashListedFiles(list, { algorithm: 'sha256', root: dir, noFollow: true, onFile: () => {} }), (e) => {
+    await assert.rejects(hashListedFiles(list, { algorithm: 'sha256', root: dir, noFollow: true, onHashed: () => {}, onStatOnly: () => {} }), (e) => {
       assert.ok(e instanceof ModelSigningError, `${label}: ${e}`);
       assert.equal(e.code, code, `${label}: ${e.message}`);
       assert.match(e.message, pattern, label);
@@ -126,24 +126,32 @@ test('a listed file that became a FIFO is refused without blocking', { skip: pro
   await listedRejects(dir, ['fifo'], 'IO', /^cannot read 'fifo': not a regular file$/);
 });
 
-test('each listed file reports the stat taken by the hashing thread and its digest', async (t) => {
+test('small listed files report their size and digest, bigger ones the stat taken by the hashing thread', async (t) => {
   const dir = tempDir(t);
   const f = writeRandom(path.join(dir, 'x.bin'), 1000);
   const big = writeRandom(path.join(dir, 'big.bin'), LISTED_HASH_MAX_BYTES + 1);
-  const got = [];
-  await hashListedFiles(['x.bin', 'big.bin'], {
-    algorithm: 'sha256',
-    root: dir,
-    noFollow: true,
-    onFile: (i, st, d) => got.push([i, { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, dev: st.dev, ino: st.ino }, d && Buffer.from(d).toString('hex')]),
-  });
   const stat = (p) => {
     const st = fs.lstatSync(p, { bigint: true });
     return { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, dev: st.dev, ino: st.ino };
   };
-  // The big file is only stat'ed: it comes back to be scheduled as a task (largest first).
-  assert.deepEqual(got, [
-    [0, stat(f), createHash('sha256').update(fs.readFileSync(f)).digest('hex')],
-    [1, stat(big), null],
-  ]);
+  const sha = (p) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+  const pad = [];
+  for (let i = 0; i < INLINE_MAX_TASKS + 10; i++) pad.push(writeRandom(path.join(dir, `pad${i}`), i % 3 === 0 ? 0 : 100 + i));
+  // Few names: the calling thread; many: the workers (whose replies carry sizes, and stats only for big files).
+  for (const [label, names] of [['inline', ['x.bin', 'big.bin']], ['workers', ['x.bin', 'big.bin', ...pad.map((p) => path.basename(p))]]]) {
+    const hashed = new Map();
+    const statOnly = new Map();
+    await hashListedFiles(names, {
+      algorithm: 'sha256',
+      root: dir,
+      noFollow: true,
+      onHashed: (i, size, hex) => hashed.set(names[i], [size, hex]),
+      onStatOnly: (i, st) => statOnly.set(names[i], { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, dev: st.dev, ino: st.ino }),
+    });
+    // The big file is only stat'ed: it comes back to be scheduled as a task (largest first).
+    assert.deepEqual([...statOnly], [['big.bin', stat(big)]], label);
+    assert.equal(hashed.size, names.length - 1, label);
+    assert.deepEqual(hashed.get('x.bin'), [1000, sha(f)], label);
+    for (const p of label === 'workers' ? pad : []) assert.deepEqual(hashed.get(path.basename(p)), [fs.statSync(p).size, sha(p)], p);
+  }
 });

@@ -324,6 +324,7 @@ export class Config {
     await hashListedFiles(listed, {
       algorithm: this.algorithm,
       root: walk.root,
+      ...(walk.listedFolders ? { folders: walk.listedFolders } : {}),
       noFollow: !s.allowSymlinks,
       // A hashed file is one whole shard: never more than the shard size.
       hashMaxBytes: s.method === 'shards' ? Math.min(LISTED_HASH_MAX_BYTES, s.shardSize) : LISTED_HASH_MAX_BYTES,
@@ -331,18 +332,17 @@ export class Config {
       ...(this.chunkSize !== undefined ? { chunkSize: this.chunkSize } : {}),
       ...(this.signal ? { signal: this.signal } : {}),
       ...(cb ? { onProgress: (p: HashProgress) => cb({ ...p, bytesTotal: p.bytesTotal + walkedBytes, tasksTotal: p.tasksTotal + walk.files.length }) } : {}),
-      onFile: (i, st, digest) => {
+      onStatOnly: (i, st) => {
         const name = listed[i]!;
-        const size = Number(st.size);
-        if (!digest) {
-          files.push({ name, path: listedPath(walk.root, name), isSymlink: false, size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, dev: st.dev, ino: st.ino });
-          return;
-        }
+        files.push({ name, path: listedPath(walk.root, name), isSymlink: false, size: Number(st.size), mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, dev: st.dev, ino: st.ino });
+      },
+      onHashed: (i, size, digest) => {
+        const name = listed[i]!;
         done.bytes += size;
         done.tasks++;
         if (size === 0) emptyFiles.push(name);
-        if (s.method === 'files') resources.push({ name, algorithm: hashType, digest: digest.toString('hex') });
-        else if (size > 0) resources.push({ name: shardName(name, 0, size), algorithm: hashType, digest: digest.toString('hex') }); // empty files have no shards
+        if (s.method === 'files') resources.push({ name, algorithm: hashType, digest });
+        else if (size > 0) resources.push({ name: shardName(name, 0, size), algorithm: hashType, digest }); // empty files have no shards
       },
     });
     return { files: sortByName(files), done };

@@ -10,11 +10,12 @@ import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
 import { debug } from '../debug-log.js';
 import { ModelSigningError } from '../errors.js';
-import { STAT, STAT_FIELDS, type HashOptions, type HashProgress, type HashTask } from './types.js';
-import { listedPath } from './listed-path.js';
+import { STAT, STAT_FIELDS, type FolderRun, type HashOptions, type HashProgress, type HashTask } from './types.js';
 import { loadHasherFactory } from './backends.js';
 import { alignedBuffer, normaliseChunkSize } from './aligned-buffer.js';
-import { hashTaskSync, statAndHashSync } from './read-task.js';
+import { hashTaskSync } from './read-task.js';
+import { hashListedBatch, settledBeforeNs } from './listed-read.js';
+import type { ListedFolders } from '../model/types.js';
 import { planBatches, taskBytes } from './schedule.js';
 import type { BatchConfig, WorkerRequest } from './protocol.js';
 import { HashPool, type DoneReply } from './pool.js';
@@ -82,21 +83,16 @@ export interface ListedStat {
 }
 
 /**
- * Called once per listed file, in no particular order: its stat and, when it was small enough to hash in
- * the same pass, its digest (a view valid only during the call), else null.
+ * What happens to each listed file, called once per file in no particular order: a file small enough to
+ * hash in the same pass gives its size and digest (hex); a bigger one gives its stat, to be hashed as tasks.
  */
-export type ListedFileCallback = (index: number, stat: ListedStat, digest: Buffer | null) => void;
-
-/**
- * Stats the files a walk listed without stat'ing them (model-relative names under `root`; opened
- * with O_NOFOLLOW when `noFollow`) and hashes the small ones in the same pass, on the worker threads:
- * for trees of many small files this takes the per-file stat off the main thread and saves a pass.
- * Results stream to `onFile` (nothing per file is kept here: a million-file model must fit in memory).
- * Progress counts the bytes hashed here against the bytes of all files stat'ed so far.
- */
+export interface ListedFileHandlers {
+  onHashed: (index: number, size: number, digestHex: string) => void;
+  onStatOnly: (index: number, stat: ListedStat) => void;
+}
 export async function hashListedFiles(
   files: readonly string[],
-  opts: HashOptions & { root: string; noFollow: boolean; hashMaxBytes?: number; onFile: ListedFileCallback },
+  opts: HashOptions & ListedFileHandlers & { root: string; noFollow: boolean; hashMaxBytes?: number; folders?: ListedFolders },
 ): Promise<void> {
   if (!isHashAlgorithm(opts.algorithm)) throw new ModelSigningError('USAGE', `unknown hash algorithm '${String(opts.algorithm)}'`);
   opts.signal?.throwIfAborted();
@@ -105,7 +101,9 @@ export async function hashListedFiles(
   const native = opts.nativeBackends !== false;
   const n = files.length;
   const progress = new ProgressTracker(0, n, opts.onProgress);
-  const { onFile } = opts;
+  const { onHashed, onStatOnly } = opts;
+  // A file unchanged since before this moment is taken from a single read (see listed-read.ts).
+  const settledNs = settledBeforeNs();
 
   debug('hash', () =>
     n <= INLINE_MAX_TASKS
@@ -118,15 +116,22 @@ export async function hashListedFiles(
     const newHasher = await loadHasherFactory(opts.algorithm, { native });
     const buf = alignedBuffer(Math.min(chunkSize, 1 << 20));
     let budget = INLINE_MAX_BYTES;
-    for (let i = 0; i < n; i++) {
-      opts.signal?.throwIfAborted();
-      const maxBytes = Math.min(hashMaxBytes, buf.length, budget);
-      const { stat, digest } = statAndHashSync({ name: files[i]!, path: listedPath(opts.root, files[i]!) }, opts.noFollow, buf, newHasher, maxBytes);
-      if (digest) budget -= Number(stat.size);
-      progress.grow(Number(stat.size));
-      onFile(i, stat, digest);
-      if (digest) progress.add(Number(stat.size), 1);
-    }
+    const batch = { names: files, folders: opts.folders && foldersOf(opts.folders, 0, n), root: opts.root, noFollow: opts.noFollow, settledNs };
+    hashListedBatch(
+      batch,
+      buf,
+      newHasher,
+      () => Math.min(hashMaxBytes, buf.length, budget),
+      (i, { stat, digest }) => {
+        const size = Number(stat.size);
+        progress.grow(size);
+        if (!digest) return onStatOnly(i, stat);
+        budget -= size;
+        onHashed(i, size, digest.toString('hex'));
+        progress.add(size, 1);
+      },
+      () => opts.signal?.throwIfAborted(),
+    );
   } else {
     const batchCount = Math.ceil(n / LISTED_BATCH_FILES);
     const cfg: BatchConfig = { algorithm: opts.algorithm, chunkSize, overlapMinBytes: Number.MAX_SAFE_INTEGER, native, spareCore: new SharedArrayBuffer(4) };
@@ -136,24 +141,40 @@ export async function hashListedFiles(
       pool.run({
         batchCount,
         batchBytes: () => 0,
-        request: (id, c): WorkerRequest => ({ type: 'listed', id, cfg: c, root: opts.root, names: batchFiles(id), noFollow: opts.noFollow, hashMaxBytes }),
+        request: (id, c): WorkerRequest => ({
+          type: 'listed',
+          id,
+          cfg: c,
+          root: opts.root,
+          names: batchFiles(id),
+          ...(opts.folders ? { folders: foldersOf(opts.folders, id * LISTED_BATCH_FILES, Math.min(n, (id + 1) * LISTED_BATCH_FILES)) } : {}),
+          noFollow: opts.noFollow,
+          hashMaxBytes,
+          settledNs,
+        }),
         onDone: (id: number, m: DoneReply): number => {
           const first = id * LISTED_BATCH_FILES;
           const count = Math.min(LISTED_BATCH_FILES, n - first);
-          const st = m.stats!;
+          const { sizes, hashed, stats } = m as Required<DoneReply>;
           const digests = Buffer.from(m.digests.buffer, m.digests.byteOffset, m.digests.byteLength);
+          const d = m.digestSize;
           let done = 0;
+          let seen = 0;
+          let bytes = 0;
           for (let j = 0; j < count; j++) {
-            const o = j * STAT_FIELDS;
-            const stat: ListedStat = { size: st[o + STAT.size]!, mtimeNs: st[o + STAT.mtimeNs]!, ctimeNs: st[o + STAT.ctimeNs]!, dev: st[o + STAT.dev]!, ino: st[o + STAT.ino]! };
-            progress.grow(Number(stat.size));
-            const hashed = m.hashed![j] === 1;
-            onFile(first + j, stat, hashed ? digests.subarray(j * m.digestSize, (j + 1) * m.digestSize) : null);
-            if (hashed) {
+            const size = sizes[j]!;
+            seen += size;
+            if (hashed[j] === 1) {
+              onHashed(first + j, size, digests.toString('hex', j * d, (j + 1) * d));
+              bytes += size;
               done++;
-              progress.add(Number(stat.size), 0);
+              continue;
             }
+            const o = j * STAT_FIELDS;
+            onStatOnly(first + j, { size: stats[o + STAT.size]!, mtimeNs: stats[o + STAT.mtimeNs]!, ctimeNs: stats[o + STAT.ctimeNs]!, dev: stats[o + STAT.dev]!, ino: stats[o + STAT.ino]! });
           }
+          progress.grow(seen);
+          progress.add(bytes, 0);
           return done;
         },
         cfg,
@@ -165,6 +186,25 @@ export async function hashListedFiles(
     );
   }
   progress.emitNow();
+}
+
+/** The folder runs of listed files [a, b), with `from` counted from a. */
+export function foldersOf(lf: ListedFolders, a: number, b: number): FolderRun[] {
+  const { runStarts, runFolders, folders } = lf;
+  // The run holding index a: the last start <= a.
+  let lo = 0;
+  let hi = runStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runStarts[mid]! <= a) lo = mid;
+    else hi = mid - 1;
+  }
+  const out: FolderRun[] = [];
+  for (let k = lo; k < runStarts.length && runStarts[k]! < b; k++) {
+    const f = folders[runFolders[k]!]!;
+    out.push({ name: f.name, path: f.path, dev: f.dev, ino: f.ino, from: Math.max(runStarts[k]!, a) - a });
+  }
+  return out;
 }
 
 async function hashInline(

@@ -1,6 +1,6 @@
 /** Messages between the engine (main thread) and its hashing workers. */
 import type { HashAlgorithm } from '../manifest.js';
-import type { HashTask } from './types.js';
+import type { FolderRun, HashTask } from './types.js';
 
 /** How to hash; sent with every batch, since a pooled worker serves calls with different options. */
 export interface BatchConfig {
@@ -22,7 +22,19 @@ export type WorkerRequest =
    * hashed at once when it has at most `hashMaxBytes` bytes. The reply carries every file's stat, and
    * the digests of those hashed.
    */
-  | { type: 'listed'; id: number; cfg: BatchConfig; root: string; names: string[]; noFollow: boolean; hashMaxBytes: number }
+  | {
+      type: 'listed';
+      id: number;
+      cfg: BatchConfig;
+      root: string;
+      names: string[];
+      /** The folder of each run of names (files are opened through it); absent: opened by path. */
+      folders?: FolderRun[];
+      noFollow: boolean;
+      hashMaxBytes: number;
+      /** Change-time bound for taking a single read (see listed-read.ts). */
+      settledNs: bigint;
+    }
   /** The call is over: drop the read buffers so an idle pool holds no big memory. */
   | { type: 'release' };
 
@@ -33,9 +45,10 @@ export type WorkerReply =
       /** Digests in batch order, `digestSize` bytes each (for 'listed': a zero-filled slot when not hashed). */
       digests: Uint8Array;
       digestSize: number;
-      /** 'listed' only: STAT_FIELDS values per file, and 1 per file that was hashed. */
-      stats?: BigInt64Array;
+      /** 'listed' only: every file's size, 1 per file that was hashed, and STAT_FIELDS values per file left unhashed (absent when all were hashed). */
+      sizes?: Float64Array;
       hashed?: Uint8Array;
+      stats?: BigInt64Array;
     }
   | { type: 'progress'; bytes: number }
   | { type: 'error'; id: number; code: string; message: string };

@@ -14,7 +14,7 @@ export type BytesCallback = (n: number) => void;
 
 // O_NONBLOCK: opening a FIFO swapped in after the walk must not block forever; it is then
 // refused as "not a regular file". It has no effect on regular files.
-const BASE_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+export const BASE_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 function openFd(task: HashTask): number {
   try {
@@ -24,7 +24,7 @@ function openFd(task: HashTask): number {
   }
 }
 
-function notRegular(task: HashTask): ModelSigningError {
+export function notRegular(task: Pick<HashTask, 'name'>): ModelSigningError {
   return new ModelSigningError('IO', `cannot read '${task.name}': not a regular file`);
 }
 
@@ -207,13 +207,13 @@ function checkIdentity(task: HashTask, st: BigIntStats): void {
   }
 }
 
-function checkUnchanged(task: HashTask, size: number, mtimeNs: bigint, now: BigIntStats): void {
+export function checkUnchanged(task: Pick<HashTask, 'name'>, size: number, mtimeNs: bigint, now: BigIntStats): void {
   const nowSize = Number(now.size);
   if (nowSize !== size) throw changed(task, `size ${size} -> ${nowSize}`);
   if (now.mtimeNs !== mtimeNs) throw changed(task, 'modification time changed');
 }
 
-function changed(task: HashTask, what: string): ModelSigningError {
+export function changed(task: Pick<HashTask, 'name'>, what: string): ModelSigningError {
   return new ModelSigningError('MODEL', `'${task.name}' changed while it was being hashed (${what})`);
 }
 
@@ -228,7 +228,7 @@ function shortRead(task: HashTask, fd: number, pos: number): ModelSigningError {
   return changed(task, `file ended at byte ${pos}, before ${task.end}`);
 }
 
-function readOrThrow(task: HashTask, f: () => number): number {
+export function readOrThrow(task: Pick<HashTask, 'name'>, f: () => number): number {
   try {
     return f();
   } catch (e) {
@@ -236,11 +236,11 @@ function readOrThrow(task: HashTask, f: () => number): number {
   }
 }
 
-function readError(task: Pick<HashTask, 'name'>, e: unknown): ModelSigningError {
+export function readError(task: Pick<HashTask, 'name'>, e: unknown): ModelSigningError {
   return new ModelSigningError('IO', `cannot read '${task.name}': ${osReason(e)}`, { cause: e });
 }
 
-function openError(task: HashTask, e: unknown): ModelSigningError {
+export function openError(task: Pick<HashTask, 'name' | 'noFollow'>, e: unknown): ModelSigningError {
   const code = (e as NodeJS.ErrnoException).code;
   // With O_NOFOLLOW, Linux reports ELOOP (BSD/macOS: EMLINK) when the last component is a symlink.
   if (task.noFollow && (code === 'ELOOP' || code === 'EMLINK')) {
@@ -250,6 +250,6 @@ function openError(task: HashTask, e: unknown): ModelSigningError {
 }
 
 /** "ENOENT: no such file or directory, open '/x'" -> "ENOENT: no such file or directory" (the name is already given). */
-function osReason(e: unknown): string {
+export function osReason(e: unknown): string {
   return errorMessage(e).replace(/, \w+ '.*'$/s, '');
 }

@@ -23,6 +23,21 @@ export interface HashTask {
   noFollow: boolean;
 }
 
+/**
+ * A folder of listed files as the walk saw it (its lstat, taken before reading it), and where its run of
+ * files starts in a batch: files are opened through the folder once it is open and checked to be this one.
+ */
+export interface FolderRun {
+  /** Model-relative name ('' for the model's root). */
+  name: string;
+  /** Absolute path, as walked. */
+  path: string;
+  dev: bigint;
+  ino: bigint;
+  /** Index in the batch of the first file of this run. */
+  from: number;
+}
+
 /** What a listed file's stat gave, in this order, STAT_FIELDS values per file. */
 export const STAT_FIELDS = 5;
 export const STAT = { size: 0, mtimeNs: 1, ctimeNs: 2, dev: 3, ino: 4 } as const;

@@ -55,4 +55,26 @@ export interface WalkResult {
    * `files` holds the others). Names only: a model of a million files must fit in memory.
    */
   listed?: string[];
+  /** With `listRegularFiles`: the folder of each listed file (hashing opens files through their folder). */
+  listedFolders?: ListedFolders;
+}
+
+/** A folder holding listed files, as the walk saw it (its lstat, or its target's for an allowed symlink). */
+export interface ListedFolder {
+  /** Model-relative name ('' for the model's root). */
+  name: string;
+  /** Absolute path, as walked. */
+  path: string;
+  dev: bigint;
+  ino: bigint;
+}
+
+/**
+ * Which folder each listed file is in: listed files come in runs of one folder (a folder's files are
+ * interrupted by its subfolders' files). Run k starts at listed index `runStarts[k]`, in folder `runFolders[k]`.
+ */
+export interface ListedFolders {
+  folders: ListedFolder[];
+  runStarts: number[];
+  runFolders: number[];
 }

@@ -7,7 +7,7 @@
 import type { BigIntStats } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { ModelSigningError } from '../errors.js';
-import type { ModelFile, WalkOptions, WalkResult } from './types.js';
+import type { ListedFolders, ModelFile, WalkOptions, WalkResult } from './types.js';
 import { canonicalIgnorePaths, GIT_IGNORE_PATHS } from './ignore-paths.js';
 import { canonicalNameProblem, modelNameOf, nameInside, sortByName, sortNames } from './names.js';
 import { debug } from '../debug-log.js';
@@ -53,7 +53,10 @@ export async function walkModel(modelPath: string, opts: WalkOptions = {}): Prom
     throw new ModelSigningError('MODEL', `model '${modelPath}' contains no files to sign (after exclusions)`);
   }
   const result: WalkResult = { root, modelName, singleFile: false, files: sortByName(walker.files), missing: [] };
-  if (walker.listing) result.listed = walker.listed;
+  if (walker.listing) {
+    result.listed = walker.listed;
+    result.listedFolders = walker.listedFolders;
+  }
   return result;
 }
 
@@ -69,6 +72,7 @@ function statModelPath(root: string, given: string): BigIntStats {
 class Walker {
   readonly files: ModelFile[] = [];
   readonly listed: string[] = [];
+  readonly listedFolders: ListedFolders = { folders: [], runStarts: [], runFolders: [] };
   /** dev:ino of the directories on the current descent path (cycle detection through symlinks). */
   private readonly stack = new Set<string>();
   private realRoot: string | null | undefined;
@@ -99,6 +103,7 @@ class Walker {
     // result, without its normalisation cost (which dominated the walk of many-file trees).
     const prefix = abs.endsWith(sep) ? abs : abs + sep;
     const namePrefix = name === '' ? '' : `${name}/`; // one string per folder, shared by its entries' names
+    let folder = -1; // index in listedFolders.folders, once this folder has a listed file
     for (const dirent of readDirEntries(abs, name || abs, name)) {
       const entry = dirent.name;
       const childName = namePrefix + entry;
@@ -108,6 +113,12 @@ class Walker {
       }
       const childAbs = prefix + entry;
       if (this.listing && dirent.isFile()) {
+        const lf = this.listedFolders;
+        if (folder < 0) folder = lf.folders.push({ name, path: abs, dev: st.dev, ino: st.ino }) - 1;
+        if (lf.runFolders.at(-1) !== folder) {
+          lf.runStarts.push(this.listed.length);
+          lf.runFolders.push(folder);
+        }
         this.listed.push(childName);
         continue;
       }

@@ -14,7 +14,7 @@ import { STAT, STAT_FIELDS, type FolderRun, type HashOptions, type HashProgress,
 import { loadHasherFactory } from './backends.js';
 import { alignedBuffer, normaliseChunkSize } from './aligned-buffer.js';
 import { hashTaskSync } from './read-task.js';
-import { hashListedBatch, settledBeforeNs } from './listed-read.js';
+import { hashListedBatch, listedBatchReply, settledBeforeNs } from './listed-read.js';
 import type { ListedFolders } from '../model/types.js';
 import { planBatches, taskBytes } from './schedule.js';
 import type { BatchConfig, WorkerRequest } from './protocol.js';
@@ -104,11 +104,17 @@ export async function hashListedFiles(
   const { onHashed, onStatOnly } = opts;
   // A file unchanged since before this moment is taken from a single read (see listed-read.ts).
   const settledNs = settledBeforeNs();
+  // A file too big for this pass will be hashed by every worker: the ones not started yet start now.
+  let grown = false;
+  const bigFileAhead = (): void => {
+    if (!grown) sharedPool().grow(opts.maxWorkers ?? availableParallelism());
+    grown = true;
+  };
 
   debug('hash', () =>
     n <= INLINE_MAX_TASKS
       ? `${n} listed file(s): stat'ed and hashed on the main thread (chunk size ${Math.min(chunkSize, 1 << 20)} bytes)`
-      : `${n} listed file(s): stat'ed and hashed on up to ${Math.min(opts.maxWorkers ?? availableParallelism(), Math.ceil(n / LISTED_BATCH_FILES))} worker thread(s)${opts.maxWorkers === undefined ? ' (one per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
+      : `${n} listed file(s): stat'ed and hashed on the calling thread and up to ${Math.min(opts.maxWorkers ?? availableParallelism(), Math.ceil(n / LISTED_BATCH_FILES)) - 1} worker thread(s)${opts.maxWorkers === undefined ? ' (one thread per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
   );
   if (n <= INLINE_MAX_TASKS) {
     // Few files: the calling thread, as for a small task list (workers cost more than they save), up to
@@ -125,7 +131,10 @@ export async function hashListedFiles(
       (i, { stat, digest }) => {
         const size = Number(stat.size);
         progress.grow(size);
-        if (!digest) return onStatOnly(i, stat);
+        if (!digest) {
+          bigFileAhead();
+          return onStatOnly(i, stat);
+        }
         budget -= size;
         onHashed(i, size, digest.toString('hex'));
         progress.add(size, 1);
@@ -136,22 +145,29 @@ export async function hashListedFiles(
     const batchCount = Math.ceil(n / LISTED_BATCH_FILES);
     const cfg: BatchConfig = { algorithm: opts.algorithm, chunkSize, overlapMinBytes: Number.MAX_SAFE_INTEGER, native, spareCore: new SharedArrayBuffer(4) };
     const batchFiles = (id: number): string[] => files.slice(id * LISTED_BATCH_FILES, (id + 1) * LISTED_BATCH_FILES);
-    const workers = Math.min(opts.maxWorkers ?? availableParallelism(), batchCount);
+    const request = (id: number, c: BatchConfig): Extract<WorkerRequest, { type: 'listed' }> => ({
+      type: 'listed',
+      id,
+      cfg: c,
+      root: opts.root,
+      names: batchFiles(id),
+      ...(opts.folders ? { folders: foldersOf(opts.folders, id * LISTED_BATCH_FILES, Math.min(n, (id + 1) * LISTED_BATCH_FILES)) } : {}),
+      noFollow: opts.noFollow,
+      hashMaxBytes,
+      settledNs,
+    });
+    // The calling thread is one of the lanes: one worker fewer to start (tens of ms of CPU each).
+    const lanes = Math.min(opts.maxWorkers ?? availableParallelism(), batchCount);
+    const workers = lanes - 1;
+    const newHasher = await loadHasherFactory(opts.algorithm, { native });
+    const buf = alignedBuffer(Math.min(chunkSize, 1 << 20));
+    const localLane = (id: number): DoneReply => listedBatchReply(id, request(id, cfg), buf, newHasher);
     await withPool((pool) =>
       pool.run({
         batchCount,
         batchBytes: () => 0,
-        request: (id, c): WorkerRequest => ({
-          type: 'listed',
-          id,
-          cfg: c,
-          root: opts.root,
-          names: batchFiles(id),
-          ...(opts.folders ? { folders: foldersOf(opts.folders, id * LISTED_BATCH_FILES, Math.min(n, (id + 1) * LISTED_BATCH_FILES)) } : {}),
-          noFollow: opts.noFollow,
-          hashMaxBytes,
-          settledNs,
-        }),
+        request,
+        localLane,
         onDone: (id: number, m: DoneReply): number => {
           const first = id * LISTED_BATCH_FILES;
           const count = Math.min(LISTED_BATCH_FILES, n - first);
@@ -171,6 +187,7 @@ export async function hashListedFiles(
               continue;
             }
             const o = j * STAT_FIELDS;
+            bigFileAhead();
             onStatOnly(first + j, { size: stats[o + STAT.size]!, mtimeNs: stats[o + STAT.mtimeNs]!, ctimeNs: stats[o + STAT.ctimeNs]!, dev: stats[o + STAT.dev]!, ino: stats[o + STAT.ino]! });
           }
           progress.grow(seen);
@@ -236,7 +253,8 @@ let shared: HashPool | undefined;
  */
 export function prepareHashing(opts: { maxWorkers?: number; modelPath?: string } = {}): void {
   if (opts.modelPath !== undefined && looksSmall(opts.modelPath)) return;
-  sharedPool().grow(opts.maxWorkers ?? availableParallelism());
+  // The calling thread hashes listed files too (one lane): big files start the last worker when they come.
+  sharedPool().grow(Math.max(1, (opts.maxWorkers ?? availableParallelism()) - 1));
 }
 
 /** A cheap look at the model's top level: a small file, or a folder of a few small files and no subfolders. */

@@ -18,7 +18,10 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Big
 import { ModelSigningError } from '../errors.js';
 import type { HasherFactory } from './backends.js';
 import { listedPath } from './listed-path.js';
-import type { FolderRun } from './types.js';
+import { STAT, STAT_FIELDS, type FolderRun } from './types.js';
+import type { WorkerReply } from './protocol.js';
+
+type DoneReply = Extract<WorkerReply, { type: 'done' }>;
 import { BASE_FLAGS, changed, checkUnchanged, notRegular, openError, osReason, readOrThrow, statAndHashSync } from './read-task.js';
 
 /** First read of a listed file: most small model files (configs, tokenizer parts) fit in one. */
@@ -201,4 +204,38 @@ export function hashListedBatch(
   } finally {
     if (fd >= 0) closeSync(fd);
   }
+}
+
+/**
+ * A batch's reply, as a hashing thread sends it: every file's size, the digests of those hashed, and the
+ * full stat only of the files left unhashed (they become tasks). Nothing per file the engine does not use.
+ */
+export function listedBatchReply(id: number, req: ListedBatch & { hashMaxBytes: number }, buf: Buffer, newHasher: HasherFactory): DoneReply {
+  const n = req.names.length;
+  const sizes = new Float64Array(n);
+  const hashed = new Uint8Array(n);
+  let stats: BigInt64Array | undefined;
+  let out: Buffer | undefined;
+  let size = 0;
+  hashListedBatch(req, buf, newHasher, () => req.hashMaxBytes, (i, { stat, digest }) => {
+    sizes[i] = Number(stat.size);
+    if (!digest) {
+      stats ??= new BigInt64Array(n * STAT_FIELDS);
+      const o = i * STAT_FIELDS;
+      stats[o + STAT.size] = stat.size;
+      stats[o + STAT.mtimeNs] = stat.mtimeNs;
+      stats[o + STAT.ctimeNs] = stat.ctimeNs;
+      stats[o + STAT.dev] = stat.dev;
+      stats[o + STAT.ino] = stat.ino;
+      return;
+    }
+    if (!out) {
+      size = digest.length;
+      out = Buffer.alloc(size * n);
+    }
+    digest.copy(out, i * size);
+    hashed[i] = 1;
+  });
+  // No progress messages: a batch is small and quick, and the engine counts its bytes from the reply.
+  return { type: 'done', id, digests: out ?? new Uint8Array(0), digestSize: size, sizes, hashed, ...(stats ? { stats } : {}) };
 }

@@ -3,10 +3,9 @@ import { parentPort } from 'node:worker_threads';
 import { loadHasherFactory, type HasherFactory } from './backends.js';
 import { alignedBuffer } from './aligned-buffer.js';
 import { hashTaskAdaptive, hashTaskSync } from './read-task.js';
-import { hashListedBatch } from './listed-read.js';
+import { listedBatchReply } from './listed-read.js';
 import { isModelSigningError, errorMessage } from '../errors.js';
 import type { BatchConfig, WorkerReply, WorkerRequest } from './protocol.js';
-import { STAT, STAT_FIELDS } from './types.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 const port = parentPort!;
@@ -60,41 +59,9 @@ async function run(id: number, cfg: BatchConfig, tasks: readonly WorkerRequestTa
   flushProgress();
   return { type: 'done', id, digests: out ?? new Uint8Array(0), digestSize: size };
 }
-/**
- * Listed files: stat each, hash the small ones (see statAndHashSync). The reply carries every file's
- * size, and the full stat only of the files left unhashed (they become tasks): nothing per file is
- * built that the engine does not need.
- */
+/** Listed files: stat each, hash the small ones (see listed-read.ts). */
 async function runListed(id: number, cfg: BatchConfig, req: Extract<WorkerRequest, { type: 'listed' }>): Promise<WorkerReply> {
-  const newHasher = await factoryFor(cfg);
-  const buf = buffer(0, cfg.chunkSize);
-  const files = req.names;
-  const sizes = new Float64Array(files.length);
-  const hashed = new Uint8Array(files.length);
-  let stats: BigInt64Array | undefined;
-  let out: Buffer | undefined;
-  let size = 0;
-  hashListedBatch(req, buf, newHasher, () => req.hashMaxBytes, (i, { stat, digest }) => {
-    sizes[i] = Number(stat.size);
-    if (!digest) {
-      stats ??= new BigInt64Array(files.length * STAT_FIELDS);
-      const o = i * STAT_FIELDS;
-      stats[o + STAT.size] = stat.size;
-      stats[o + STAT.mtimeNs] = stat.mtimeNs;
-      stats[o + STAT.ctimeNs] = stat.ctimeNs;
-      stats[o + STAT.dev] = stat.dev;
-      stats[o + STAT.ino] = stat.ino;
-      return;
-    }
-    if (!out) {
-      size = digest.length;
-      out = Buffer.alloc(size * files.length);
-    }
-    digest.copy(out, i * size);
-    hashed[i] = 1;
-  });
-  // No progress messages: a batch is small and quick, and the engine counts its bytes from the reply.
-  return { type: 'done', id, digests: out ?? new Uint8Array(0), digestSize: size, sizes, hashed, ...(stats ? { stats } : {}) };
+  return listedBatchReply(id, req, buffer(0, cfg.chunkSize), await factoryFor(cfg));
 }
 type WorkerRequestTask = Extract<WorkerRequest, { type: 'batch' }>['tasks'][number];
 

@@ -12,6 +12,8 @@ if (!isSupportedNode(process.version)) {
 
 // Node >= 22.1 can cache compiled code between runs (start-up is most of a small model's time).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const args = process.argv.slice(2);
+await (await import('./early-start.js')).startHashingEarly(args);
 const { runCli } = await import('./program.js');
 
 // Ctrl-C / kill: exit through Node instead of the default signal action. JavaScript handlers run between
@@ -30,4 +32,4 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 process.stderr.on('error', () => {});
 
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(args);

@@ -4,8 +4,6 @@
  * hashed on the calling thread, because starting workers would cost more than the hashing.
  */
 import { availableParallelism } from 'node:os';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { HashAlgorithm } from '../manifest.js';
 import { isHashAlgorithm } from '../manifest.js';
 import { debug } from '../debug-log.js';
@@ -20,9 +18,10 @@ import { planBatches, taskBytes } from './schedule.js';
 import type { BatchConfig, WorkerRequest } from './protocol.js';
 import { HashPool, type DoneReply } from './pool.js';
 
-/** Below both limits the job runs on the calling thread (a worker costs tens of ms to start). */
-export const INLINE_MAX_BYTES = 16 * 1024 * 1024;
-export const INLINE_MAX_TASKS = 512;
+import { INLINE_MAX_BYTES, INLINE_MAX_TASKS, LISTED_BATCH_FILES, LISTED_HASH_MAX_BYTES } from './limits.js';
+import { sharedPool } from './prepare.js';
+export { INLINE_MAX_BYTES, INLINE_MAX_TASKS, LISTED_BATCH_FILES, LISTED_HASH_MAX_BYTES } from './limits.js';
+export { prepareHashing } from './prepare.js';
 const PROGRESS_INTERVAL_MS = 100;
 
 /** Raw digest of each task, in task order. */
@@ -68,10 +67,6 @@ export async function hashBuffer(algorithm: HashAlgorithm, data: Uint8Array): Pr
   return h.digest();
 }
 
-/** Listed files are sent to the workers in batches of this many (their sizes are not known yet). */
-export const LISTED_BATCH_FILES = 64;
-/** Listed files up to this size are hashed as they are stat'ed; bigger ones come back as tasks to schedule. */
-export const LISTED_HASH_MAX_BYTES = 1024 * 1024;
 
 /** A listed file's stat, as the hashing thread took it (bigints, as fs reports them). */
 export interface ListedStat {
@@ -241,48 +236,6 @@ async function hashInline(
     progress.add(taskBytes(t), 1);
   }
   return out;
-}
-
-let shared: HashPool | undefined;
-
-/**
- * Call before walking a model: the shared worker pool starts now, on its own threads, so that
- * worker start-up (tens of ms) overlaps the walk instead of following it. With `modelPath`, a model
- * that is evidently small (hashed on the calling thread anyway) starts nothing: starting workers for
- * it would cost more than hashing it. Idle workers never keep the process alive.
- */
-export function prepareHashing(opts: { maxWorkers?: number; modelPath?: string } = {}): void {
-  if (opts.modelPath !== undefined && looksSmall(opts.modelPath)) return;
-  // The calling thread hashes listed files too (one lane): big files start the last worker when they come.
-  sharedPool().grow(Math.max(1, (opts.maxWorkers ?? availableParallelism()) - 1));
-}
-
-/** A cheap look at the model's top level: a small file, or a folder of a few small files and no subfolders. */
-function looksSmall(modelPath: string): boolean {
-  try {
-    const st = statSync(modelPath);
-    if (!st.isDirectory()) return st.size <= INLINE_MAX_BYTES;
-    const entries = readdirSync(modelPath, { withFileTypes: true });
-    if (entries.length > 64) return false;
-    let bytes = 0;
-    for (const e of entries) {
-      if (e.isDirectory()) return false;
-      bytes += statSync(join(modelPath, e.name)).size;
-      if (bytes > INLINE_MAX_BYTES) return false;
-    }
-    return true;
-  } catch {
-    return true; // the walk will report the problem; no workers needed for that
-  }
-}
-
-function sharedPool(): HashPool {
-  if (!shared || shared.closed) {
-    shared = new HashPool((p) => {
-      if (shared === p) shared = undefined;
-    });
-  }
-  return shared;
 }
 
 async function hashWithWorkers(

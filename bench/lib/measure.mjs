@@ -95,3 +95,28 @@ export function measure(n, fn) {
     noisy: kept.some((r) => r.foreign > 0.1),
   };
 }
+
+/**
+ * Ours against a peer, run in turn (ours, peer, ours, peer, ...): the ratio is taken pair by pair and its
+ * median reported, so a machine whose speed drifts during the run (other jobs, the host) moves both sides
+ * of a pair alike. Returns each side as `measure` does, and `ratio` = median(peer wall / our wall).
+ */
+export function measurePaired(n, ours, peer) {
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let i = 0; i < n; i++) {
+    waitIdle(Date.now() < retryUntil ? 4000 : 500);
+    a.push(ours());
+    waitIdle(Date.now() < retryUntil ? 4000 : 500);
+    b.push(peer());
+    ratios.push(b.at(-1).wall / a.at(-1).wall);
+  }
+  const side = (runs) => ({
+    runs,
+    wall: median(runs.map((r) => r.wall)),
+    rssKiB: Math.max(...runs.map((r) => r.rssKiB ?? 0)) || null,
+    noisy: runs.some((r) => r.foreign > 0.1),
+  });
+  return { ours: side(a), peer: side(b), ratio: median(ratios) };
+}

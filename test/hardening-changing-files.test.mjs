@@ -102,22 +102,38 @@ function holdAt(folder, call, when = undefined) {
   return ['-f', '-qq', '-o', '/dev/null', '-P', folder, '-e', `inject=${call}:${delay}=3000000${when ? `:when=${when}` : ''}`];
 }
 
-/** Resolves once process `pid` (any thread) holds `file` open. */
+/**
+ * Resolves once process `pid` (any thread) has held `file` open for a while: the hashing of it has begun.
+ * (A listed file is first opened for a moment, read once and fstat'ed; a big one is then reopened to be
+ * hashed. Only that second, long open means the hashing has its "before" stat.)
+ */
 async function whenOpen(pid, file, timeoutMs = 60_000) {
   const t0 = Date.now();
+  const since = new Map(); // fd -> when it was first seen open on `file`
   for (;;) {
+    let fds;
     try {
-      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-        try {
-          if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file) return;
-        } catch {
-          // the descriptor closed meanwhile
-        }
-      }
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {
       throw new Error(`process ${pid} exited before opening ${file}`);
     }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${file} to be opened`);
+    const now = Date.now();
+    for (const fd of fds) {
+      let target = null;
+      try {
+        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        // the descriptor closed meanwhile
+      }
+      if (target !== file) {
+        since.delete(fd);
+        continue;
+      }
+      if (!since.has(fd)) since.set(fd, now);
+      else if (now - since.get(fd) >= 30) return;
+    }
+    for (const fd of since.keys()) if (!fds.includes(fd)) since.delete(fd);
+    if (now - t0 > timeoutMs) throw new Error(`timed out waiting for ${file} to be opened`);
     await new Promise((r) => setTimeout(r, 2));
   }
 }

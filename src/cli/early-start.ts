@@ -13,8 +13,8 @@ export async function startHashingEarly(argv: readonly string[]): Promise<void> 
   while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '--log-level' ? 2 : 1;
   if (!HASHING_COMMANDS.has(argv[i] ?? '')) return;
   const rest = argv.slice(i + 1);
-  // Help, or a worker count of the user's: leave it all to the command.
-  if (rest.some((a) => a === '-h' || a === '--help' || a === 'help' || a.startsWith('--max-workers'))) return;
+  // Help, a worker count of the user's, or a digest cache (most files then need no hashing): leave it to the command.
+  if (rest.some((a) => a === '-h' || a === '--help' || a === 'help' || a === '--incremental' || a.startsWith('--max-workers'))) return;
   const modelPath = rest.at(-1);
   if (modelPath === undefined || modelPath.startsWith('-')) return;
   const { prepareHashing } = await import('../hashing/prepare.js');

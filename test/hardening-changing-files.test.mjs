@@ -229,6 +229,26 @@ test('a folder replaced by another folder after the walk is refused when the has
   assert.equal(fs.existsSync(sig), false);
 });
 
+test('a folder swapped before a big file in it is hashed is refused (the file must be the one first opened)', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
+  const model = writeModel(path.join(work, 'big-swap-model'), { 'config.json': 300, 'sub/weights.bin': 2 * 1024 * 1024 });
+  const sub = path.join(model, 'sub');
+  const decoyDir = path.join(work, 'big-swap-decoy-dir');
+  fs.mkdirSync(decoyDir);
+  fs.copyFileSync(path.join(sub, 'weights.bin'), path.join(decoyDir, 'weights.bin')); // same bytes, another file
+  const sig = path.join(work, 'big-swap.sig');
+  // A file over 1 MiB is looked at through its folder, then reopened by path to be hashed: hold that open.
+  const { child, done } = run(['sign', 'key', '--private-key', keys.privPath, '--signature', sig, model], {
+    strace: holdAt(path.join(sub, 'weights.bin'), 'openat', 1),
+  });
+  await whenHeldIn(child.pid, 'openat');
+  fs.renameSync(sub, path.join(work, 'big-swap-sub-moved'));
+  fs.symlinkSync(decoyDir, sub);
+  const r = await done;
+  assert.equal(r.status, 1, `signed a file from outside the model: ${r.stdout}`);
+  assert.match(r.stderr, /'sub\/weights\.bin' changed while it was being hashed \(it is no longer the file the walk found: replaced, or a parent folder was swapped\)/);
+  assert.equal(fs.existsSync(sig), false);
+});
+
 test('a folder swapped once the hashing holds it open: its own files are hashed, never the decoy', { skip: HAVE_STRACE ? false : NO_STRACE }, async () => {
   const { model, decoyDir, sub, moved } = modelAndDecoyFolder('held-swap');
   const sig = path.join(work, 'held-swap.sig');

@@ -111,11 +111,12 @@ export async function hashListedFiles(
       ? `${n} listed file(s): stat'ed and hashed on the main thread (chunk size ${Math.min(chunkSize, 1 << 20)} bytes)`
       : `${n} listed file(s): stat'ed and hashed on the calling thread and up to ${Math.min(opts.maxWorkers ?? availableParallelism(), Math.ceil(n / LISTED_BATCH_FILES)) - 1} worker thread(s)${opts.maxWorkers === undefined ? ' (one thread per core)' : ''}, chunk size ${chunkSize} bytes, ${opts.algorithm}`,
   );
+  // The calling thread hashes listed files in both cases (alone, or as one of the lanes).
+  const newHasher = await loadHasherFactory(opts.algorithm, { native });
+  const buf = alignedBuffer(Math.min(chunkSize, 1 << 20));
   if (n <= INLINE_MAX_TASKS) {
     // Few files: the calling thread, as for a small task list (workers cost more than they save), up to
     // INLINE_MAX_BYTES hashed; the files beyond that are only stat'ed, and come back as tasks.
-    const newHasher = await loadHasherFactory(opts.algorithm, { native });
-    const buf = alignedBuffer(Math.min(chunkSize, 1 << 20));
     let budget = INLINE_MAX_BYTES;
     const batch = { names: files, folders: opts.folders && foldersOf(opts.folders, 0, n), root: opts.root, noFollow: opts.noFollow, settledNs };
     hashListedBatch(
@@ -154,8 +155,6 @@ export async function hashListedFiles(
     // The calling thread is one of the lanes: one worker fewer to start (tens of ms of CPU each).
     const lanes = Math.min(opts.maxWorkers ?? availableParallelism(), batchCount);
     const workers = lanes - 1;
-    const newHasher = await loadHasherFactory(opts.algorithm, { native });
-    const buf = alignedBuffer(Math.min(chunkSize, 1 << 20));
     const localLane = (id: number): DoneReply => listedBatchReply(id, request(id, cfg), buf, newHasher);
     await withPool((pool) =>
       pool.run({
@@ -214,7 +213,7 @@ export function foldersOf(lf: ListedFolders, a: number, b: number): FolderRun[] 
   const out: FolderRun[] = [];
   for (let k = lo; k < runStarts.length && runStarts[k]! < b; k++) {
     const f = folders[runFolders[k]!]!;
-    out.push({ name: f.name, path: f.path, dev: f.dev, ino: f.ino, from: Math.max(runStarts[k]!, a) - a });
+    out.push({ ...f, from: Math.max(runStarts[k]!, a) - a });
   }
   return out;
 }

@@ -115,21 +115,28 @@ export class HashPool {
         if (next < batchCount && inflight.get(w) === 1 && job.batchBytes(next) <= PIPELINE_MAX_BYTES) send(w);
       };
 
+      // A batch done, by a worker or by the calling thread: false when the call failed on it.
+      const complete = (id: number, reply: DoneReply): boolean => {
+        try {
+          job.onTasksDone(job.onDone(id, reply));
+        } catch (e) {
+          finish(e);
+          return false;
+        }
+        pending--;
+        if (next >= batchCount && pending === 0) finish(null);
+        return true;
+      };
+
       for (const w of crew) {
         const onMessage = (m: WorkerReply): void => {
           if (settled) return;
           if (m.type === 'progress') return job.onBytes(m.bytes);
           if (m.type === 'error') return finish(new ModelSigningError(m.code as ErrorCode, m.message));
-          try {
-            job.onTasksDone(job.onDone(m.id, m));
-          } catch (e) {
-            return finish(e);
-          }
-          pending--;
+          if (!complete(m.id, m)) return;
           inflight.set(w, inflight.get(w)! - 1);
           if (next < batchCount) dispatch(w);
-          else if (pending === 0) finish(null);
-          else noteIdle(w);
+          else if (!settled) noteIdle(w);
         };
         const onError = (e: Error): void => finish(new ModelSigningError('INTERNAL', `hashing worker failed: ${e.message}`, { cause: e }));
         const onExit = (code: number): void => finish(new ModelSigningError('INTERNAL', `hashing worker exited unexpectedly (code ${code})`));
@@ -145,13 +152,13 @@ export class HashPool {
         while (!settled && next < batchCount) {
           const id = next++;
           pending++;
+          let reply: DoneReply;
           try {
-            job.onTasksDone(job.onDone(id, lane(id)));
+            reply = lane(id);
           } catch (e) {
             return finish(e);
           }
-          pending--;
-          if (next >= batchCount && pending === 0) return finish(null);
+          if (!complete(id, reply) || settled) return;
           await new Promise<void>((r) => setImmediate(r));
         }
       }

@@ -1,4 +1,5 @@
 import type { HashAlgorithm } from '../manifest.js';
+import type { ListedFolder } from '../model/types.js';
 
 /** One unit of hashing work: a whole file or a byte range (shard) of it. */
 export interface HashTask {
@@ -23,17 +24,8 @@ export interface HashTask {
   noFollow: boolean;
 }
 
-/**
- * A folder of listed files as the walk saw it (its lstat, taken before reading it), and where its run of
- * files starts in a batch: files are opened through the folder once it is open and checked to be this one.
- */
-export interface FolderRun {
-  /** Model-relative name ('' for the model's root). */
-  name: string;
-  /** Absolute path, as walked. */
-  path: string;
-  dev: bigint;
-  ino: bigint;
+/** A folder of listed files as the walk saw it, and where its run of files starts in a batch. */
+export interface FolderRun extends ListedFolder {
   /** Index in the batch of the first file of this run. */
   from: number;
 }

@@ -18,3 +18,20 @@ export function normaliseArgv(argv: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * Where the top-level command stands in (normalised) argv: the first word that is not a program option
+ * (`--log-level` takes a value) or `help` (`help sign` is about `sign`); -1 when there is none.
+ */
+export function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--log-level') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-') || a === 'help') continue;
+    return i;
+  }
+  return -1;
+}

@@ -1,7 +1,7 @@
 /** The command tree: digest, sign <method>, verify <method>, inspect. Thin over the library API. */
 import { Command, CommanderError } from 'commander';
 import { CliContext, parseLogLevel } from './context.js';
-import { normaliseArgv } from './argv.js';
+import { commandIndex, normaliseArgv } from './argv.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_FAILURE, printable } from './errors.js';
 import { setDebugSink } from '../debug-log.js';
 import { packageVersion } from './version.js';
@@ -41,16 +41,8 @@ type TopCommand = keyof typeof DESCRIPTIONS;
 
 /** The top-level command named in argv (options before it are program options), if any. */
 function selectedCommand(argv: readonly string[]): TopCommand | null {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--log-level') {
-      i++;
-      continue;
-    }
-    if (a.startsWith('-') || a === 'help') continue; // `help sign` needs `sign` loaded
-    return a in DESCRIPTIONS ? (a as TopCommand) : null;
-  }
-  return null;
+  const a = argv[commandIndex(argv)]; // `help sign` needs `sign` loaded
+  return a !== undefined && a in DESCRIPTIONS ? (a as TopCommand) : null;
 }
 
 export async function buildProgram(ctx: CliContext, progName: string, argv: readonly string[] = []): Promise<Command> {
